@@ -17,6 +17,10 @@ import java.util.Set;
 public final class LoginNegotiation {
     private enum Auth { NOT_NEGOTIATED, CHAP, DONE }
 
+    /** RFC 7143 §6.3.1: the keys that identify the session, sent in the first Login Request only. */
+    private static final Set<String> FIRST_REQUEST_KEYS = Set.of(LoginKey.INITIATOR_NAME.keyName(),
+            LoginKey.TARGET_NAME.keyName(), LoginKey.SESSION_TYPE.keyName());
+
     private final TargetLimits limits;
     private final TargetDirectory directory;
     private final SecureRandom random;
@@ -75,6 +79,9 @@ public final class LoginNegotiation {
         for (KeyValue kv : keys) {
             if (!keysSeen.add(kv.key())) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, "key " + kv.key() + " negotiated twice");
+            }
+            if (first != null && FIRST_REQUEST_KEYS.contains(kv.key())) {
+                return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " after the first Login Request");
             }
         }
         List<KeyValue> reply = new ArrayList<>();
@@ -186,7 +193,7 @@ public final class LoginNegotiation {
                 chapKeys.put(kv.key(), kv.value());
             } else if (key.get().phase() == LoginKey.Phase.OPERATIONAL) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " sent in the security stage");
-            } else if (!isFirstRequestKey(key.get(), in)) {
+            } else if (!FIRST_REQUEST_KEYS.contains(kv.key())) {
                 operational.respond(key.get(), kv.value()).ifPresent(reply::add);
             }
         }
@@ -247,7 +254,7 @@ public final class LoginNegotiation {
                 reply.add(new KeyValue(kv.key(), Values.NOT_UNDERSTOOD));
             } else if (key.get().rule() == LoginKey.Rule.SECURITY) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " sent in the operational stage");
-            } else if (!isFirstRequestKey(key.get(), in)) {
+            } else if (!FIRST_REQUEST_KEYS.contains(kv.key())) {
                 operational.respond(key.get(), kv.value()).ifPresent(reply::add);
             }
         }
@@ -260,16 +267,6 @@ public final class LoginNegotiation {
             return fail(LoginStatus.INITIATOR_ERROR, in, inconsistent.get());
         }
         return transit(in, Stage.FULL_FEATURE_PHASE, reply);
-    }
-
-    /**
-     * InitiatorName, TargetName and SessionType were taken from the first request; true if this
-     * key is one of them. In a later request they are out of place, which {@link #keysSeen} or
-     * the Reject from the negotiator reports.
-     */
-    private boolean isFirstRequestKey(LoginKey key, LoginInput in) {
-        return in == first && (key == LoginKey.INITIATOR_NAME || key == LoginKey.TARGET_NAME
-                || key == LoginKey.SESSION_TYPE);
     }
 
     private LoginOutcome stay(LoginInput in, List<KeyValue> reply) {

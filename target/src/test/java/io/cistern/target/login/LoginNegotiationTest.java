@@ -253,6 +253,24 @@ class LoginNegotiationTest {
     }
 
     @Test
+    void sessionKeysAfterTheFirstRequestAreAnInitiatorError() {
+        securityNone(TARGET);
+        assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(OP, FFP, true, "SessionType=Discovery")));
+    }
+
+    @Test
+    void unknownAndExtensionKeysAreNotUnderstoodInEitherStage() {
+        LoginOutcome sec = login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET,
+                "AuthMethod=None", "X#com.example.key=1", "FutureKey=2"));
+        assertEquals("NotUnderstood", keys(sec).get("X#com.example.key"));
+        assertEquals("NotUnderstood", keys(sec).get("FutureKey"));
+        LoginOutcome op = login.handle(req(OP, FFP, true, "X-com.example.key=1", "OFMarkInt=1~2"));
+        assertEquals("NotUnderstood", keys(op).get("X-com.example.key"));
+        assertEquals("Reject", keys(op).get("OFMarkInt"));
+        assertTrue(op.complete());
+    }
+
+    @Test
     void malformedTextIsAnInitiatorError() {
         assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(new LoginInput(SEC, OP, true, false, 1, 0, 1, 0, 0,
                 "InitiatorName".getBytes(StandardCharsets.US_ASCII))));
