@@ -86,16 +86,20 @@ public final class LoginNegotiation {
         }
         List<KeyValue> reply = new ArrayList<>();
         if (first == null) {
-            Optional<LoginOutcome> refused = start(in, keys, reply);
+            Optional<LoginOutcome> refused;
+            try {
+                refused = start(in, keys, reply);
+            } catch (RuntimeException e) {
+                refused = Optional.of(fail(LoginStatus.TARGET_ERROR, in, "target directory failed: " + e));
+            }
             if (refused.isPresent()) {
                 return refused.get();
             }
         }
-        Stage csg = Stage.of(in.csg()).orElseThrow();
-        return csg == Stage.SECURITY_NEGOTIATION ? security(in, keys, reply) : operational(in, keys, reply);
+        return stage == Stage.SECURITY_NEGOTIATION ? security(in, keys, reply) : operational(in, keys, reply);
     }
 
-    /** Stage and flag rules of RFC 7143 §6.3 and §11.12; the reason if broken. */
+    /** Stage and flag rules of RFC 7143 §6.3 and §11.12; the reason if broken. Fixes the first stage. */
     private Optional<String> checkHeader(LoginInput in) {
         Optional<Stage> csg = Stage.of(in.csg());
         if (csg.isEmpty() || csg.get() == Stage.FULL_FEATURE_PHASE) {
@@ -110,7 +114,10 @@ public final class LoginNegotiation {
                 return Optional.of("transit from stage " + in.csg() + " to " + in.nsg());
             }
         }
-        if (stage != null && csg.get() != stage) {
+        if (stage == null) {
+            // The initiator chooses the first stage: security, or operational if it skips authentication.
+            stage = csg.get();
+        } else if (csg.get() != stage) {
             return Optional.of("CSG " + in.csg() + " but the login is in stage " + stage.code());
         }
         return Optional.empty();
@@ -134,19 +141,14 @@ public final class LoginNegotiation {
             return Optional.of(fail(LoginStatus.SESSION_TYPE_NOT_SUPPORTED, in, "SessionType=" + type));
         }
         operational = new OperationalNegotiator(limits, sessionType, in.tsih() == 0);
-        try {
-            if (sessionType == SessionType.DISCOVERY) {
-                requiredChap = directory.discoveryAuth();
-            } else {
-                Optional<LoginOutcome> refused = findTarget(in, k.get("TargetName"), reply);
-                if (refused.isPresent()) {
-                    return refused;
-                }
+        if (sessionType == SessionType.DISCOVERY) {
+            requiredChap = directory.discoveryAuth();
+        } else {
+            Optional<LoginOutcome> refused = findTarget(in, k.get("TargetName"), reply);
+            if (refused.isPresent()) {
+                return refused;
             }
-        } catch (RuntimeException e) {
-            return Optional.of(fail(LoginStatus.TARGET_ERROR, in, "target directory failed: " + e));
         }
-        stage = Stage.of(in.csg()).orElseThrow();
         if (stage == Stage.LOGIN_OPERATIONAL_NEGOTIATION && requiredChap.isPresent()) {
             return Optional.of(fail(LoginStatus.AUTHENTICATION_FAILURE, in, "security stage skipped but CHAP required"));
         }

@@ -1,65 +1,18 @@
 package io.cistern.target.login;
 
-import static io.cistern.target.login.ChapTestSupport.hex;
-import static io.cistern.target.login.ChapTestSupport.response;
-import static io.cistern.target.login.ChapTestSupport.unhex;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class LoginNegotiationTest {
-    static final String TARGET = "iqn.2026-01.io.cistern:disk";
-    static final String SECURE = "iqn.2026-01.io.cistern:secure";
-    static final String INITIATOR = "iqn.1994-05.com.redhat:host";
-    static final ChapSecret ALICE = new ChapSecret("alice", "initiator-secret-12");
-    static final ChapSecret TGT = new ChapSecret("tgt", "target-secret-3456");
-    static final int SEC = 0;
-    static final int OP = 1;
-    static final int FFP = 3;
-
-    final FakeDirectory directory = new FakeDirectory()
-            .add(new TargetInfo(TARGET, Optional.of("disk"), 7, Optional.empty(), List.of()))
-            .add(new TargetInfo(SECURE, Optional.empty(), 2, Optional.of(ChapConfig.mutual(ALICE, TGT)), List.of()));
-    LoginNegotiation login = new LoginNegotiation(TargetLimits.defaults(), directory, new SecureRandom());
-
-    static LoginInput req(int csg, int nsg, boolean transit, String... pairs) {
-        return new LoginInput(csg, nsg, transit, false, 0x023d000000L, 0, 1, 0, 0, text(pairs));
-    }
-
-    static byte[] text(String... pairs) {
-        StringBuilder sb = new StringBuilder();
-        for (String p : pairs) {
-            sb.append(p).append('\0');
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Map<String, String> keys(LoginOutcome o) {
-        Map<String, String> m = new LinkedHashMap<>();
-        o.keys().forEach(kv -> m.put(kv.key(), kv.value()));
-        return m;
-    }
-
-    static void assertStatus(LoginStatus expected, LoginOutcome o) {
-        assertEquals(expected, o.status(), o.reason());
-        assertTrue(o.keys().isEmpty());
-        assertFalse(o.transit());
-    }
-
-    LoginOutcome securityNone(String target) {
-        return login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR, "SessionType=Normal",
-                "TargetName=" + target, "AuthMethod=None"));
-    }
-
+/** The login stage machine: stages, flags, identification, operational negotiation end to end. */
+class LoginNegotiationTest extends LoginTestBase {
     @Test
     void normalLoginWithoutAuthentication() {
         LoginOutcome sec = securityNone(TARGET);
@@ -312,73 +265,5 @@ class LoginNegotiationTest {
         assertEquals(SessionType.DISCOVERY, p.sessionType());
         assertEquals(Optional.empty(), p.targetName());
         assertEquals(32768, p.initiatorMaxRecvDataSegmentLength());
-    }
-
-    @Test
-    void discoveryWithChap() {
-        directory.discoveryAuth = Optional.of(ChapConfig.oneWay("alice", "discovery-secret"));
-        LoginOutcome o = login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR, "SessionType=Discovery",
-                "AuthMethod=None"));
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, o);
-    }
-
-    @Test
-    void chapRequiredRefusesNoneAndSkippingSecurity() {
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, securityNone(SECURE));
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, fresh().handle(req(OP, FFP, true,
-                "InitiatorName=" + INITIATOR, "TargetName=" + SECURE)));
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, fresh().handle(req(SEC, OP, true,
-                "InitiatorName=" + INITIATOR, "TargetName=" + SECURE)));
-    }
-
-    @Test
-    void mutualChapLogin() {
-        LoginOutcome auth = login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR, "TargetName=" + SECURE,
-                "AuthMethod=CHAP,None"));
-        assertEquals("CHAP", keys(auth).get("AuthMethod"));
-        assertEquals("2", keys(auth).get("TargetPortalGroupTag"));
-        assertFalse(auth.transit());
-
-        LoginOutcome challenge = login.handle(req(SEC, OP, true, "CHAP_A=7,5"));
-        assertFalse(challenge.transit());
-        Map<String, String> c = keys(challenge);
-        assertEquals("7", c.get("CHAP_A"));
-        int id = Integer.parseInt(c.get("CHAP_I"));
-        byte[] ourChallenge = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-        LoginOutcome answer = login.handle(req(SEC, OP, true, "CHAP_N=alice",
-                "CHAP_R=" + hex(response("SHA-256", id, ALICE.secret(), unhex(c.get("CHAP_C")))),
-                "CHAP_I=9", "CHAP_C=" + hex(ourChallenge)));
-        assertEquals(LoginStatus.SUCCESS, answer.status(), answer.reason());
-        assertTrue(answer.transit());
-        assertEquals(OP, answer.nsg());
-        assertEquals("tgt", keys(answer).get("CHAP_N"));
-        assertArrayEquals(response("SHA-256", 9, TGT.secret(), ourChallenge), unhex(keys(answer).get("CHAP_R")));
-        assertTrue(login.handle(req(OP, FFP, true)).complete());
-    }
-
-    @Test
-    void chapWithTheWrongSecretFails() {
-        login.handle(req(SEC, OP, false, "InitiatorName=" + INITIATOR, "TargetName=" + SECURE, "AuthMethod=CHAP"));
-        Map<String, String> c = keys(login.handle(req(SEC, OP, false, "CHAP_A=5")));
-        int id = Integer.parseInt(c.get("CHAP_I"));
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, login.handle(req(SEC, OP, true, "CHAP_N=alice",
-                "CHAP_R=" + hex(response("MD5", id, "not-the-secret", unhex(c.get("CHAP_C")))))));
-    }
-
-    @Test
-    void chapStalledWithoutKeysFails() {
-        login.handle(req(SEC, OP, false, "InitiatorName=" + INITIATOR, "TargetName=" + SECURE, "AuthMethod=CHAP"));
-        assertStatus(LoginStatus.AUTHENTICATION_FAILURE, login.handle(req(SEC, OP, true)));
-    }
-
-    @Test
-    void chapKeysWithoutAuthMethodAreAnInitiatorError() {
-        assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(SEC, OP, false, "InitiatorName=" + INITIATOR,
-                "TargetName=" + SECURE, "CHAP_A=5")));
-    }
-
-    private LoginNegotiation fresh() {
-        login = new LoginNegotiation(TargetLimits.defaults(), directory, new SecureRandom());
-        return login;
     }
 }
