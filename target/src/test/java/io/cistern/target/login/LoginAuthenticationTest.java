@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
 /** The security stage of the login stage machine: AuthMethod and CHAP end to end. */
 class LoginAuthenticationTest extends LoginTestBase {
     @Test
+    void discoveryWithChapSucceeds() {
+        directory.discoveryAuth = Optional.of(ChapConfig.oneWay("alice", "discovery-secret"));
+        assertEquals("CHAP", keys(login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR,
+                "SessionType=Discovery", "AuthMethod=CHAP"))).get("AuthMethod"));
+        Map<String, String> c = keys(login.handle(req(SEC, OP, true, "CHAP_A=6")));
+        assertEquals("6", c.get("CHAP_A"));
+        LoginOutcome done = login.handle(req(SEC, OP, true, "CHAP_N=alice", "CHAP_R=" + hex(response("SHA-1",
+                Integer.parseInt(c.get("CHAP_I")), "discovery-secret", unhex(c.get("CHAP_C"))))));
+        assertEquals(LoginStatus.SUCCESS, done.status(), done.reason());
+        assertTrue(done.transit());
+        assertTrue(done.keys().isEmpty());
+    }
+
+    @Test
     void discoveryWithChap() {
         directory.discoveryAuth = Optional.of(ChapConfig.oneWay("alice", "discovery-secret"));
         LoginOutcome o = login.handle(req(SEC, OP, true, "InitiatorName=" + INITIATOR, "SessionType=Discovery",

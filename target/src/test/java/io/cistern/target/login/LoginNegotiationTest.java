@@ -206,6 +206,15 @@ class LoginNegotiationTest extends LoginTestBase {
     }
 
     @Test
+    void connectionAddedToASessionMayNotNegotiateLeadingOnlyKeys() {
+        LoginOutcome o = login.handle(new LoginInput(OP, FFP, true, false, 0x023d000000L, 0x12, 2, 0, 0,
+                text("InitiatorName=" + INITIATOR, "TargetName=" + TARGET, "MaxBurstLength=4096", "DataDigest=CRC32C")));
+        assertEquals("Reject", keys(o).get("MaxBurstLength"));
+        assertEquals("CRC32C", keys(o).get("DataDigest"));
+        assertEquals(0x12, o.parameters().orElseThrow().tsih());
+    }
+
+    @Test
     void sessionKeysAfterTheFirstRequestAreAnInitiatorError() {
         securityNone(TARGET);
         assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(OP, FFP, true, "SessionType=Discovery")));
