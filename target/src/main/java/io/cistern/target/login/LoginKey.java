@@ -147,8 +147,4 @@ public enum LoginKey {
     public List<String> choices() {
         return choices;
     }
-
-    public boolean isNumeric() {
-        return max > 0;
-    }
 }
