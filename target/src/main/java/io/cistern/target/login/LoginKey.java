@@ -8,7 +8,7 @@ import java.util.Optional;
  * how a value is negotiated, where the initiator may send it, its range and default.
  */
 public enum LoginKey {
-    //                      name                        rule               phase            min  max        default    LO     discovery-irrelevant
+    // name, rule, phase, min, max, default, leading only (LO), irrelevant in discovery, list choices
     HEADER_DIGEST("HeaderDigest", Rule.LIST, Phase.OPERATIONAL, 0, 0, "None", false, false, "None", "CRC32C"),
     DATA_DIGEST("DataDigest", Rule.LIST, Phase.OPERATIONAL, 0, 0, "None", false, false, "None", "CRC32C"),
     MAX_CONNECTIONS("MaxConnections", Rule.MIN, Phase.OPERATIONAL, 1, 65535, "1", true, true),
@@ -146,9 +146,5 @@ public enum LoginKey {
     /** The values a LIST key can take. */
     public List<String> choices() {
         return choices;
-    }
-
-    public boolean isNumeric() {
-        return max > 0;
     }
 }

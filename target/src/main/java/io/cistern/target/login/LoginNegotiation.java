@@ -17,6 +17,10 @@ import java.util.Set;
 public final class LoginNegotiation {
     private enum Auth { NOT_NEGOTIATED, CHAP, DONE }
 
+    /** RFC 7143 §6.3.1: the keys that identify the session, sent in the first Login Request only. */
+    private static final Set<String> FIRST_REQUEST_KEYS = Set.of(LoginKey.INITIATOR_NAME.keyName(),
+            LoginKey.TARGET_NAME.keyName(), LoginKey.SESSION_TYPE.keyName());
+
     private final TargetLimits limits;
     private final TargetDirectory directory;
     private final SecureRandom random;
@@ -76,19 +80,26 @@ public final class LoginNegotiation {
             if (!keysSeen.add(kv.key())) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, "key " + kv.key() + " negotiated twice");
             }
+            if (first != null && FIRST_REQUEST_KEYS.contains(kv.key())) {
+                return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " after the first Login Request");
+            }
         }
         List<KeyValue> reply = new ArrayList<>();
         if (first == null) {
-            Optional<LoginOutcome> refused = start(in, keys, reply);
+            Optional<LoginOutcome> refused;
+            try {
+                refused = start(in, keys, reply);
+            } catch (RuntimeException e) {
+                refused = Optional.of(fail(LoginStatus.TARGET_ERROR, in, "target directory failed: " + e));
+            }
             if (refused.isPresent()) {
                 return refused.get();
             }
         }
-        Stage csg = Stage.of(in.csg()).orElseThrow();
-        return csg == Stage.SECURITY_NEGOTIATION ? security(in, keys, reply) : operational(in, keys, reply);
+        return stage == Stage.SECURITY_NEGOTIATION ? security(in, keys, reply) : operational(in, keys, reply);
     }
 
-    /** Stage and flag rules of RFC 7143 §6.3 and §11.12; the reason if broken. */
+    /** Stage and flag rules of RFC 7143 §6.3 and §11.12; the reason if broken. Fixes the first stage. */
     private Optional<String> checkHeader(LoginInput in) {
         Optional<Stage> csg = Stage.of(in.csg());
         if (csg.isEmpty() || csg.get() == Stage.FULL_FEATURE_PHASE) {
@@ -103,7 +114,10 @@ public final class LoginNegotiation {
                 return Optional.of("transit from stage " + in.csg() + " to " + in.nsg());
             }
         }
-        if (stage != null && csg.get() != stage) {
+        if (stage == null) {
+            // The initiator chooses the first stage: security, or operational if it skips authentication.
+            stage = csg.get();
+        } else if (csg.get() != stage) {
             return Optional.of("CSG " + in.csg() + " but the login is in stage " + stage.code());
         }
         return Optional.empty();
@@ -127,19 +141,14 @@ public final class LoginNegotiation {
             return Optional.of(fail(LoginStatus.SESSION_TYPE_NOT_SUPPORTED, in, "SessionType=" + type));
         }
         operational = new OperationalNegotiator(limits, sessionType, in.tsih() == 0);
-        try {
-            if (sessionType == SessionType.DISCOVERY) {
-                requiredChap = directory.discoveryAuth();
-            } else {
-                Optional<LoginOutcome> refused = findTarget(in, k.get("TargetName"), reply);
-                if (refused.isPresent()) {
-                    return refused;
-                }
+        if (sessionType == SessionType.DISCOVERY) {
+            requiredChap = directory.discoveryAuth();
+        } else {
+            Optional<LoginOutcome> refused = findTarget(in, k.get("TargetName"), reply);
+            if (refused.isPresent()) {
+                return refused;
             }
-        } catch (RuntimeException e) {
-            return Optional.of(fail(LoginStatus.TARGET_ERROR, in, "target directory failed: " + e));
         }
-        stage = Stage.of(in.csg()).orElseThrow();
         if (stage == Stage.LOGIN_OPERATIONAL_NEGOTIATION && requiredChap.isPresent()) {
             return Optional.of(fail(LoginStatus.AUTHENTICATION_FAILURE, in, "security stage skipped but CHAP required"));
         }
@@ -186,7 +195,7 @@ public final class LoginNegotiation {
                 chapKeys.put(kv.key(), kv.value());
             } else if (key.get().phase() == LoginKey.Phase.OPERATIONAL) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " sent in the security stage");
-            } else if (!isFirstRequestKey(key.get(), in)) {
+            } else if (!FIRST_REQUEST_KEYS.contains(kv.key())) {
                 operational.respond(key.get(), kv.value()).ifPresent(reply::add);
             }
         }
@@ -247,7 +256,7 @@ public final class LoginNegotiation {
                 reply.add(new KeyValue(kv.key(), Values.NOT_UNDERSTOOD));
             } else if (key.get().rule() == LoginKey.Rule.SECURITY) {
                 return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " sent in the operational stage");
-            } else if (!isFirstRequestKey(key.get(), in)) {
+            } else if (!FIRST_REQUEST_KEYS.contains(kv.key())) {
                 operational.respond(key.get(), kv.value()).ifPresent(reply::add);
             }
         }
@@ -260,16 +269,6 @@ public final class LoginNegotiation {
             return fail(LoginStatus.INITIATOR_ERROR, in, inconsistent.get());
         }
         return transit(in, Stage.FULL_FEATURE_PHASE, reply);
-    }
-
-    /**
-     * InitiatorName, TargetName and SessionType were taken from the first request; true if this
-     * key is one of them. In a later request they are out of place, which {@link #keysSeen} or
-     * the Reject from the negotiator reports.
-     */
-    private boolean isFirstRequestKey(LoginKey key, LoginInput in) {
-        return in == first && (key == LoginKey.INITIATOR_NAME || key == LoginKey.TARGET_NAME
-                || key == LoginKey.SESSION_TYPE);
     }
 
     private LoginOutcome stay(LoginInput in, List<KeyValue> reply) {
