@@ -35,13 +35,27 @@ final class Wire {
 
     /** Encodes {@code pdus} (taking them) and returns the bytes written, releasing the encoder's buffers. */
     byte[] encode(List<? extends Pdu> pdus) {
-        pdus.forEach(out::writeOutbound);
         ByteArrayBuilder bytes = new ByteArrayBuilder();
-        for (ByteBuf buf = out.readOutbound(); buf != null; buf = out.readOutbound()) {
+        for (ByteBuf buf : written(pdus)) {
             bytes.add(buf);
             buf.release();
         }
         return bytes.toArray();
+    }
+
+    /** Encodes {@code pdus} (taking them); the caller releases the buffers returned. */
+    List<ByteBuf> written(List<? extends Pdu> pdus) {
+        pdus.forEach(out::writeOutbound);
+        List<ByteBuf> written = new ArrayList<>();
+        for (ByteBuf buf = out.readOutbound(); buf != null; buf = out.readOutbound()) {
+            written.add(buf);
+        }
+        return written;
+    }
+
+    /** Adds a handler after the decoder, as the session would be. */
+    void addInbound(ChannelHandler handler) {
+        in.pipeline().addLast(handler);
     }
 
     byte[] encode(Pdu pdu) {
