@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * iSCSI header and data digests (RFC 7143 §11.2.4, §13.1): CRC32C over the bytes, the data digest
+ * iSCSI header and data digests (RFC 7143 §11.2.3, §13.1): CRC32C over the bytes, the data digest
  * including the segment's padding. The digest travels least significant byte first, as RFC 3720
  * Appendix B.4's examples show.
  */

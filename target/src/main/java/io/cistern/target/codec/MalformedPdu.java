@@ -21,7 +21,7 @@ public final class MalformedPdu {
         /** An AHS on a PDU other than a SCSI Command, or one of unknown type or bad length. */
         BAD_AHS(Reject.INVALID_PDU_FIELD),
         DATA_DIGEST_ERROR(Reject.DATA_DIGEST_ERROR),
-        /** The header cannot be trusted, nor its lengths: framing is lost (RFC 7143 §7.8). */
+        /** The header cannot be trusted, nor its lengths: framing is lost and the connection must go. */
         HEADER_DIGEST_ERROR(0);
 
         private final int rejectReason;

@@ -104,7 +104,8 @@ public record ScsiCommandPdu(boolean immediate, boolean isFinal, boolean read, b
     public String toString() {
         return "ScsiCommandPdu[itt=" + initiatorTaskTag + ", cmdSN=" + cmdSN + ", lun=" + Lun.number(lun)
                 + ", cdb=" + ByteBufUtil.hexDump(cdb) + ", edtl=" + expectedDataTransferLength
-                + ", R=" + read + ", W=" + write + ", F=" + isFinal + ", I=" + immediate
+                + ", R=" + read + ", W=" + write + ", F=" + isFinal + ", I=" + immediate + ", ATTR=" + attribute
+                + ", bidiRead=" + bidiReadExpectedDataTransferLength
                 + ", data=" + content + "]";
     }
 }
