@@ -126,7 +126,11 @@ final class Harness {
 
     /** Clears the POWER ON unit attention of a nexus. */
     void clearAttentions(ItNexus nexus) {
-        while (run(nexus, 0, new byte[] {0x00, 0, 0, 0, 0, 0}, null).status() != ScsiResponse.GOOD) {
+        clearAttentions(nexus, 0);
+    }
+
+    void clearAttentions(ItNexus nexus, long lun) {
+        while (run(nexus, lun, new byte[] {0x00, 0, 0, 0, 0, 0}, null).status() != ScsiResponse.GOOD) {
             // each TEST UNIT READY reports one
         }
     }
