@@ -9,6 +9,8 @@ import io.cistern.target.scsi.ItNexus;
 import io.cistern.target.scsi.ScsiCommand;
 import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.ScsiTarget;
+import io.cistern.target.scsi.spc.Sense;
+import io.cistern.target.pdu.ScsiResponsePdu;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class ScsiCommandHandler {
     private static final Logger log = LoggerFactory.getLogger(ScsiCommandHandler.class);
     private static final ScsiCommand.TaskAttribute[] ATTRIBUTES = ScsiCommand.TaskAttribute.values();
+    private static final Sense DATA_PHASE_ERROR = Sense.of(Sense.ABORTED_COMMAND, 0x4B, 0x00);
 
     private final Connection connection;
     private final FabricSettings settings;
@@ -54,8 +57,12 @@ final class ScsiCommandHandler {
             return;
         }
         if (pdu.write() && Integer.toUnsignedLong(pdu.expectedDataTransferLength()) > settings.maxWriteLength()) {
-            finishEarly(pdu, Reject.INVALID_PDU_FIELD, "write of " + Integer.toUnsignedLong(
-                    pdu.expectedDataTransferLength()) + " bytes, above the " + settings.maxWriteLength() + " limit");
+            // Larger than the Block Limits page allows: refused before any data is solicited.
+            log.warn("{}: refused a write of {} bytes, above the {} limit", connection.session(),
+                    Integer.toUnsignedLong(pdu.expectedDataTransferLength()), settings.maxWriteLength());
+            connection.window().completed();
+            checkCondition(pdu, Sense.INVALID_FIELD_IN_CDB, 0);
+            pdu.release();
             return;
         }
         int firstBurst = parameters.initialR2T() ? 0 : parameters.firstBurstLength();
@@ -87,7 +94,7 @@ final class ScsiCommandHandler {
         Optional<String> bad = task.get().accept(pdu);
         if (bad.isPresent()) {
             pdu.release();
-            protocolError(bad.get());
+            fail(task.get(), bad.get());
             return;
         }
         progress(task.get());
@@ -190,7 +197,32 @@ final class ScsiCommandHandler {
         pdu.release();
     }
 
-    /** At ERL 0 a broken data transfer cannot be recovered within the connection. */
+    /**
+     * A Data-Out that breaks the transfer's rules (DataSN, offset, TTT, length) ends its command with
+     * ABORTED COMMAND / DATA PHASE ERROR; the session goes on, and the command's later Data-Out PDUs
+     * are dropped as belonging to no task.
+     */
+    private void fail(ScsiTask task, String why) {
+        log.warn("{}: command {} aborted: {}", connection.session(), Integer.toHexString(task.initiatorTaskTag()),
+                why);
+        connection.removeTask(task);
+        connection.window().completed();
+        task.abort();
+        checkCondition(task.command(), DATA_PHASE_ERROR, task.r2tCount());
+        task.release();
+        if (connection.tasks().isEmpty()) {
+            idleWaiters.forEach(Runnable::run);
+            idleWaiters.clear();
+        }
+    }
+
+    private void checkCondition(ScsiCommandPdu pdu, Sense sense, int expDataSn) {
+        connection.writeAndFlush(ScsiResponsePdu.completed(pdu.initiatorTaskTag(), ScsiResponse.CHECK_CONDITION,
+                sense.toBytes(false), 0, connection.nextStatSn(), connection.expCmdSn(), connection.maxCmdSn(),
+                expDataSn));
+    }
+
+    /** Immediate data that breaks the negotiated rules: the connection cannot be trusted (ERL 0). */
     private void protocolError(String why) {
         log.warn("protocol error, closing: {}: {}", connection.session(), why);
         connection.close();
