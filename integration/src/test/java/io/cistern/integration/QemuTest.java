@@ -22,9 +22,10 @@ class QemuTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void ext4ImageSurvivesTheRoundTrip(@TempDir Path tmp) throws Exception {
+        TargetFactory factory = Targets.underTest();
         Path image = TestImages.ext4(tmp, tmp.resolve("source.img"), IMAGE_MIB, 20261121L);
         Path back = tmp.resolve("back.img");
-        try (TargetUnderTest target = Targets.underTest().start(TargetSpec.of(tmp.resolve("lun.img"), LUN_BYTES))) {
+        try (TargetUnderTest target = factory.start(TargetSpec.of(tmp.resolve("lun.img"), LUN_BYTES))) {
             Qemu.convertInto(image, target.url()).orThrow();
             Qemu.convertOut(target.url(), Files.size(image), back).orThrow();
         }
