@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * WRITE SAME(10/16) (SBC-3 5.41, 5.42). With UNMAP set, an all-zero block on a unit that unmaps
  * (LBPRZ=1, so unmapped blocks read as that very block) deallocates the range; any other data is
- * written. ANCHOR is refused (ANC_SUP=0) and so is a zero NUMBER OF LOGICAL BLOCKS (WSNZ=1).
+ * written. UNMAP on a unit that cannot unmap, ANCHOR (ANC_SUP=0) and a zero NUMBER OF LOGICAL
+ * BLOCKS (WSNZ=1) are refused, as the VPD pages announce.
  */
 public final class WriteSame implements Command {
 
@@ -29,8 +30,8 @@ public final class WriteSame implements Command {
         boolean sixteen = cdb.opcode() == 0x93;
         boolean unmap = (cdb.flags() & UNMAP) != 0;
         boolean noDataOut = sixteen && (cdb.flags() & NDOB) != 0;
-        if ((cdb.flags() & ANCHOR) != 0) {
-            throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+        if ((cdb.flags() & ANCHOR) != 0 || (unmap && !backend.supportsUnmap())) {
+            throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB); // ANC_SUP=0; LBPWS=0 without unmap
         }
         cdb.requireWritable(backend).requireInRange(backend);
         if (cdb.blocks() == 0) {
@@ -48,7 +49,7 @@ public final class WriteSame implements Command {
             }
         }
         int transferLength = noDataOut ? 0 : blockSize;
-        if (unmap && backend.supportsUnmap() && isZero(block)) {
+        if (unmap && isZero(block)) {
             return unit.writeGate().shared(() -> backend.unmap(cdb.lba(), cdb.blocks()))
                     .thenCompose(v -> Task.good(transferLength));
         }
