@@ -30,10 +30,11 @@ public final class WriteSame implements Command {
         boolean sixteen = cdb.opcode() == 0x93;
         boolean unmap = (cdb.flags() & UNMAP) != 0;
         boolean noDataOut = sixteen && (cdb.flags() & NDOB) != 0;
+        cdb.requireWritable(backend);
         if ((cdb.flags() & ANCHOR) != 0 || (unmap && !backend.supportsUnmap())) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB); // ANC_SUP=0; LBPWS=0 without unmap
         }
-        cdb.requireWritable(backend).requireInRange(backend);
+        cdb.requireInRange(backend);
         if (cdb.blocks() == 0) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
         }
