@@ -4,6 +4,8 @@ import io.cistern.target.backend.LunFailure;
 import io.cistern.target.scsi.spc.Sense;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +32,7 @@ public final class Task {
         this.command = command;
         this.unit = unit;
         // Always 16 bytes so decoders never index past a short CDB; the missing bytes read as 0.
-        this.cdb = java.util.Arrays.copyOf(command.cdb(), Math.max(MAX_CDB, command.cdb().length));
+        this.cdb = Arrays.copyOf(command.cdb(), Math.max(MAX_CDB, command.cdb().length));
     }
 
     public ScsiTargetDevice device() {
@@ -69,7 +71,7 @@ public final class Task {
         if (available < length) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
-        return length == 0 ? io.netty.buffer.Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), length);
+        return length == 0 ? Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), length);
     }
 
     public static CompletableFuture<ScsiResponse> good() {
