@@ -26,6 +26,8 @@ public final class Task {
     private final ScsiCommand command;
     private final LogicalUnit unit;
     private final byte[] cdb;
+    /** Data-Out bytes the CDB calls for, once known: reported even on failure, for the residual. */
+    private volatile int dataOutLength;
 
     Task(ScsiTargetDevice device, ScsiCommand command, LogicalUnit unit) {
         this.device = device;
@@ -66,6 +68,7 @@ public final class Task {
      * UNIT, so that no partial or garbage data is ever written.
      */
     public ByteBuf dataOut(int length) {
+        dataOutLength = length;
         ByteBuf data = command.dataOut();
         int available = data == null ? 0 : data.readableBytes();
         if (available < length) {
@@ -98,8 +101,11 @@ public final class Task {
     }
 
     public CompletableFuture<ScsiResponse> checkCondition(Sense sense) {
-        return CompletableFuture.completedFuture(
-                new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, 0));
+        return CompletableFuture.completedFuture(checkConditionResponse(sense));
+    }
+
+    private ScsiResponse checkConditionResponse(Sense sense) {
+        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, dataOutLength);
     }
 
     public static CompletableFuture<ScsiResponse> reservationConflict() {
@@ -123,7 +129,7 @@ public final class Task {
             LOG.warn("LUN {}: command {} failed", command.lun(), String.format("0x%02X", command.opcode()), cause);
             sense = Sense.INTERNAL_TARGET_FAILURE;
         }
-        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, 0);
+        return checkConditionResponse(sense);
     }
 
     private static Sense senseOf(LunFailure failure) {
