@@ -75,6 +75,13 @@ class PrimaryCommandsTest {
         assertFalse(Arrays.equals(Arrays.copyOfRange(first, 8, 24), Arrays.copyOfRange(second, 8, 24)));
         String all = new String(first, StandardCharsets.UTF_8);
         assertTrue(all.contains(A.targetPort()));
+        int relativePort = -1;
+        for (int at = 4; at < first.length; at += 4 + (first[at + 3] & 0xFF)) {
+            if ((first[at + 1] & 0x3F) == 0x14) { // association target port, relative target port
+                relativePort = Fields.u16(first, at + 6);
+            }
+        }
+        assertEquals(A.relativeTargetPort(), relativePort);
     }
 
     @Test
