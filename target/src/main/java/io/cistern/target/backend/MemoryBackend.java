@@ -2,12 +2,13 @@ package io.cistern.target.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * A thin, sparse logical unit in memory, for tests and scratch LUNs: storage is allocated one
@@ -160,7 +161,7 @@ public final class MemoryBackend implements LunBackend {
                 byte[] data = grains.get(grain);
                 if (data != null) {
                     int offset = (int) (lba0 - grainStart) * blockSize;
-                    java.util.Arrays.fill(data, offset, offset + (int) n * blockSize, (byte) 0);
+                    Arrays.fill(data, offset, offset + (int) n * blockSize, (byte) 0);
                 }
             }
             lba0 += n;

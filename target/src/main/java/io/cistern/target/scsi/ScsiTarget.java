@@ -25,7 +25,10 @@ public interface ScsiTarget {
     /** A nexus came into being (login): it gets a POWER ON, RESET unit attention. */
     void nexusCreated(ItNexus nexus);
 
-    /** A nexus is gone (logout, dropped session): forget its unit attentions and registrations. */
+    /**
+     * A nexus is gone (logout, dropped session): forget its unit attentions and release its SPC-2
+     * RESERVE(6). Persistent reservation registrations survive, as SPC-4 5.13 requires.
+     */
     void nexusLost(ItNexus nexus);
 
     /** True if {@code lun} exists and is visible to the initiator of {@code nexus} (LUN masking). */

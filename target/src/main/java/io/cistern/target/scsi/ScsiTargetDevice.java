@@ -3,7 +3,6 @@ package io.cistern.target.scsi;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.scsi.spc.Sense;
 import io.cistern.target.scsi.ua.UnitAttention;
-import io.cistern.target.scsi.ua.UnitAttentions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,8 +17,9 @@ import java.util.concurrent.CopyOnWriteArraySet;
  *
  * <pre>{@code
  * ScsiTargetDevice target = new ScsiTargetDevice();
- * target.addLun(0, new FileBackend(path, 512, executor), Set.of());          // every initiator
- * target.addLun(1, MemoryBackend.create(1 << 20, 512), Set.of("iqn.x:host")); // masked
+ * target.addLun(0, FileBackend.open(path, 512), Set.of());                       // every initiator
+ * target.addLun(1, new MemoryBackend(1 << 20, 512), Set.of("iqn.1994-05.com.redhat:host")); // masked
+ * target.removeLun(1).ifPresent(LunBackend::close);
  * }</pre>
  */
 public final class ScsiTargetDevice implements ScsiTarget {
@@ -162,8 +162,7 @@ public final class ScsiTargetDevice implements ScsiTarget {
     public void nexusLost(ItNexus nexus) {
         nexuses.remove(nexus);
         for (LogicalUnit unit : units.values()) {
-            UnitAttentions attentions = unit.unitAttentions();
-            attentions.forget(nexus);
+            unit.unitAttentions().forget(nexus);
             unit.reservations().nexusLost(nexus);
         }
     }

@@ -4,6 +4,8 @@ import io.cistern.target.backend.LunFailure;
 import io.cistern.target.scsi.spc.Sense;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,13 +26,15 @@ public final class Task {
     private final ScsiCommand command;
     private final LogicalUnit unit;
     private final byte[] cdb;
+    /** Data-Out bytes the CDB calls for, once known: reported even on failure, for the residual. */
+    private volatile int dataOutLength;
 
     Task(ScsiTargetDevice device, ScsiCommand command, LogicalUnit unit) {
         this.device = device;
         this.command = command;
         this.unit = unit;
         // Always 16 bytes so decoders never index past a short CDB; the missing bytes read as 0.
-        this.cdb = java.util.Arrays.copyOf(command.cdb(), Math.max(MAX_CDB, command.cdb().length));
+        this.cdb = Arrays.copyOf(command.cdb(), Math.max(MAX_CDB, command.cdb().length));
     }
 
     public ScsiTargetDevice device() {
@@ -64,12 +68,13 @@ public final class Task {
      * UNIT, so that no partial or garbage data is ever written.
      */
     public ByteBuf dataOut(int length) {
+        dataOutLength = length;
         ByteBuf data = command.dataOut();
         int available = data == null ? 0 : data.readableBytes();
         if (available < length) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_INFORMATION_UNIT);
         }
-        return length == 0 ? io.netty.buffer.Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), length);
+        return length == 0 ? Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), length);
     }
 
     public static CompletableFuture<ScsiResponse> good() {
@@ -96,8 +101,11 @@ public final class Task {
     }
 
     public CompletableFuture<ScsiResponse> checkCondition(Sense sense) {
-        return CompletableFuture.completedFuture(
-                new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, 0));
+        return CompletableFuture.completedFuture(checkConditionResponse(sense));
+    }
+
+    private ScsiResponse checkConditionResponse(Sense sense) {
+        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, dataOutLength);
     }
 
     public static CompletableFuture<ScsiResponse> reservationConflict() {
@@ -121,7 +129,7 @@ public final class Task {
             LOG.warn("LUN {}: command {} failed", command.lun(), String.format("0x%02X", command.opcode()), cause);
             sense = Sense.INTERNAL_TARGET_FAILURE;
         }
-        return new ScsiResponse(ScsiResponse.CHECK_CONDITION, sense.toBytes(descriptorSense()), null, 0);
+        return checkConditionResponse(sense);
     }
 
     private static Sense senseOf(LunFailure failure) {

@@ -73,7 +73,10 @@ class BlockCommandsTest {
     @Test
     void shortDataOutWritesNothing() {
         h.run(rw10(0x2A, 0, 2), filled(2 * BLOCK, 'a')).good();
-        h.run(Harness.A, 0, rw10(0x2A, 0, 2), filled(BLOCK, 'b'), BLOCK).sense(0x05, 0x0E, 0x03);
+        Harness.Result refused = h.run(Harness.A, 0, rw10(0x2A, 0, 2), filled(BLOCK, 'b'), BLOCK)
+                .sense(0x05, 0x0E, 0x03);
+        assertEquals(2 * BLOCK, refused.transferLength()); // so the fabric reports the overflow
+        assertEquals(BLOCK, h.run(Harness.A, 0, rw10(0x2A, 0, 1), null, 0).sense(0x05, 0x0E, 0x03).transferLength());
         assertArrayEquals(filled(2 * BLOCK, 'a'), h.run(rw10(0x28, 0, 2)).good().data());
     }
 

@@ -91,6 +91,21 @@ class PersistentReservationTest {
     }
 
     @Test
+    void readFullStatusNamesTheHolder() {
+        out(A, REGISTER, 0, 0, 0xAAAA).good();
+        out(B, REGISTER, 0, 0, 0xBBBB).good();
+        out(B, RESERVE, WRITE_EXCLUSIVE, 0xBBBB, 0).good();
+        Harness.Result status = in(A, 3).good();
+        assertEquals(status.data().length - 8, status.u32(4));
+        int second = 8 + 24 + (int) status.u32(8 + 20);
+        assertEquals(0xAAAA, status.u64(8));
+        assertEquals(0, status.u8(8 + 12) & 1);
+        assertEquals(0xBBBB, status.u64(second));
+        assertEquals(1, status.u8(second + 12) & 1);       // R_HOLDER
+        assertEquals(0x05, status.u8(second + 24));         // iSCSI TransportID
+    }
+
+    @Test
     void clearRemovesEverything() {
         out(A, REGISTER, 0, 0, 0xAAAA).good();
         out(B, REGISTER, 0, 0, 0xBBBB).good();

@@ -75,6 +75,13 @@ class PrimaryCommandsTest {
         assertFalse(Arrays.equals(Arrays.copyOfRange(first, 8, 24), Arrays.copyOfRange(second, 8, 24)));
         String all = new String(first, StandardCharsets.UTF_8);
         assertTrue(all.contains(A.targetPort()));
+        int relativePort = -1;
+        for (int at = 4; at < first.length; at += 4 + (first[at + 3] & 0xFF)) {
+            if ((first[at + 1] & 0x3F) == 0x14) { // association target port, relative target port
+                relativePort = Fields.u16(first, at + 6);
+            }
+        }
+        assertEquals(A.relativeTargetPort(), relativePort);
     }
 
     @Test
@@ -134,6 +141,10 @@ class PrimaryCommandsTest {
         h.target.addLun(5, new NoUnmapBackend(new MemoryBackend(64, BLOCK)), Set.of());
         h.clearAttentions(A, 5);
         h.run(A, 5, cdb(0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0), new byte[24]).sense(0x05, 0x20, 0x00);
+        assertEquals(1, h.run(A, 5, cdb(0xA3, 0x0C, 1, 0x42, 0, 0, 0, 0, 1, 0, 0, 0), null).good().u8(1) & 7);
+        byte[] writeSameUnmap = Harness.rw10(0x41, 0, 1);
+        writeSameUnmap[1] = 0x08;
+        h.run(A, 5, writeSameUnmap, new byte[BLOCK]).sense(0x05, 0x24, 0x00);
     }
 
     @Test

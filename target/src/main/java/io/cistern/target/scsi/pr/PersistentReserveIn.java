@@ -2,6 +2,7 @@ package io.cistern.target.scsi.pr;
 
 import io.cistern.target.scsi.CheckCondition;
 import io.cistern.target.scsi.Command;
+import io.cistern.target.scsi.ItNexus;
 import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.Task;
 import io.cistern.target.scsi.spc.Sense;
@@ -65,7 +66,7 @@ public final class PersistentReserveIn implements Command {
         out.setInt(4, out.writerIndex() - 8);
     }
 
-    private static long keyOf(Reservations.Snapshot state, Object nexus) {
+    private static long keyOf(Reservations.Snapshot state, ItNexus nexus) {
         return state.registrations().stream().filter(r -> r.nexus().equals(nexus))
                 .mapToLong(Reservations.Registration::key).findFirst().orElse(0);
     }

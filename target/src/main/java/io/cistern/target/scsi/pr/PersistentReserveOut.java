@@ -37,7 +37,7 @@ public final class PersistentReserveOut implements Command {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_PARAMETER_LIST);
         }
         boolean usesType = serviceAction == RESERVE || serviceAction == RELEASE
-                || ((serviceAction == PREEMPT || serviceAction == PREEMPT_AND_ABORT));
+                || serviceAction == PREEMPT || serviceAction == PREEMPT_AND_ABORT;
         if (usesType && (scope != 0 || !Reservations.validType(type))) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
         }
@@ -48,7 +48,7 @@ public final class PersistentReserveOut implements Command {
             case RESERVE -> state.reserve(task.nexus(), key, type);
             case RELEASE -> state.release(task.nexus(), key, type);
             case CLEAR -> state.clear(task.nexus(), key);
-            default -> state.preempt(task.nexus(), key, serviceActionKey, type);
+            default -> state.preempt(task.nexus(), key, serviceActionKey, type); // the fabric aborts tasks
         };
         return done ? Task.good() : Task.reservationConflict();
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Reservation state of one logical unit: SPC-3 persistent reservations (registrations keyed by
@@ -214,7 +215,7 @@ public final class Reservations {
         return current != null && current == key;
     }
 
-    private boolean removeRegistrations(ItNexus by, java.util.function.Predicate<ItNexus> which) {
+    private boolean removeRegistrations(ItNexus by, Predicate<ItNexus> which) {
         List<ItNexus> victims = registrations.keySet().stream().filter(which).toList();
         for (ItNexus victim : victims) {
             registrations.remove(victim);

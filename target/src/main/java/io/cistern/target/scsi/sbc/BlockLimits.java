@@ -11,7 +11,7 @@ public final class BlockLimits {
     /** Bytes per READ/WRITE: bounds the buffer one command may pin. */
     private static final int MAX_TRANSFER_BYTES = 8 << 20;
     public static final int MAX_UNMAP_DESCRIPTORS = 256;
-    public static final long MAX_UNMAP_BLOCKS = 1L << 22;
+    public static final long MAX_UNMAP_BLOCKS = 1L << 20; // libiscsi insists on at most 1Mi (or unlimited)
     public static final long MAX_WRITE_SAME_BLOCKS = 1L << 22;
     public static final int MAX_COMPARE_AND_WRITE_BLOCKS = 128;
 

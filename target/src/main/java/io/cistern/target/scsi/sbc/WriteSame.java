@@ -8,6 +8,7 @@ import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.Task;
 import io.cistern.target.scsi.spc.Sense;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * WRITE SAME(10/16) (SBC-3 5.41, 5.42). With UNMAP set, an all-zero block on a unit that unmaps
  * (LBPRZ=1, so unmapped blocks read as that very block) deallocates the range; any other data is
- * written. ANCHOR is refused (ANC_SUP=0) and so is a zero NUMBER OF LOGICAL BLOCKS (WSNZ=1).
+ * written. UNMAP on a unit that cannot unmap, ANCHOR (ANC_SUP=0) and a zero NUMBER OF LOGICAL
+ * BLOCKS (WSNZ=1) are refused, as the VPD pages announce.
  */
 public final class WriteSame implements Command {
 
@@ -29,10 +31,11 @@ public final class WriteSame implements Command {
         boolean sixteen = cdb.opcode() == 0x93;
         boolean unmap = (cdb.flags() & UNMAP) != 0;
         boolean noDataOut = sixteen && (cdb.flags() & NDOB) != 0;
-        if ((cdb.flags() & ANCHOR) != 0) {
-            throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+        cdb.requireWritable(backend);
+        if ((cdb.flags() & ANCHOR) != 0 || (unmap && !backend.supportsUnmap())) {
+            throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB); // ANC_SUP=0; LBPWS=0 without unmap
         }
-        cdb.requireWritable(backend).requireInRange(backend);
+        cdb.requireInRange(backend);
         if (cdb.blocks() == 0) {
             throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
         }
@@ -48,7 +51,7 @@ public final class WriteSame implements Command {
             }
         }
         int transferLength = noDataOut ? 0 : blockSize;
-        if (unmap && backend.supportsUnmap() && isZero(block)) {
+        if (unmap && isZero(block)) {
             return unit.writeGate().shared(() -> backend.unmap(cdb.lba(), cdb.blocks()))
                     .thenCompose(v -> Task.good(transferLength));
         }
@@ -61,7 +64,7 @@ public final class WriteSame implements Command {
 
     private static CompletableFuture<Void> writeRepeated(LunBackend backend, ByteBuf block, long lba, int blocks,
                                                          boolean fua) {
-        ByteBuf data = Unpooled.directBuffer(blocks * backend.blockSize());
+        ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer(blocks * backend.blockSize());
         for (int i = 0; i < blocks; i++) {
             data.writeBytes(block, block.readerIndex(), block.readableBytes());
         }

@@ -34,6 +34,9 @@ public final class ReportSupportedOperationCodes implements Command {
                 case ALL -> {
                     b.writeInt(0);
                     for (OperationCode code : commands.all()) {
+                        if (!code.availableOn(task.unit())) {
+                            continue;
+                        }
                         b.writeByte(code.opcode()).writeByte(0)
                                 .writeShort(Math.max(0, code.serviceAction())).writeByte(0)
                                 .writeByte((rctd ? CTDP : 0) | (code.hasServiceAction() ? SERVACTV : 0))
@@ -49,7 +52,8 @@ public final class ReportSupportedOperationCodes implements Command {
                             || (options == ONE && serviceAction != 0)) {
                         throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
                     }
-                    one(b, commands.find(opcode, serviceAction), rctd);
+                    OperationCode code = commands.find(opcode, serviceAction);
+                    one(b, code == null || !code.availableOn(task.unit()) ? null : code, rctd);
                 }
                 default -> throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
             }

@@ -58,10 +58,10 @@ final class VpdPages {
         long high = uuid.getMostSignificantBits();
         b.writeLong(((long) 0x6 << 60) | ((long) COMPANY_ID << 36) | (high >>> 28));
         b.writeLong((high << 36) | (uuid.getLeastSignificantBits() >>> 28));
-        // Relative target port identifier: PIV=1, association target port, type 4
-        b.writeByte(0x01).writeByte(0x94).writeByte(0).writeByte(4)
+        // Relative target port identifier: iSCSI, binary; PIV=1, association target port, type 4
+        b.writeByte(0x51).writeByte(0x94).writeByte(0).writeByte(4)
                 .writeShort(0).writeShort(nexus.relativeTargetPort());
-        // SCSI name string of the target port: UTF-8, PIV=1, association target port, type 8
+        // SCSI name string of the target port: iSCSI, UTF-8; PIV=1, association target port, type 8
         byte[] name = nexus.targetPort().getBytes(StandardCharsets.UTF_8);
         int length = (name.length + 1 + 3) & ~3; // null-terminated, padded to a multiple of 4
         b.writeByte(0x53).writeByte(0x98).writeByte(0).writeByte(length)

@@ -49,10 +49,6 @@ public final class UnitAttentions {
         return Optional.ofNullable(queueOf(nexus).poll());
     }
 
-    public synchronized boolean isPending(ItNexus nexus) {
-        return !queueOf(nexus).isEmpty();
-    }
-
     private Deque<UnitAttention> queueOf(ItNexus nexus) {
         return pending.computeIfAbsent(nexus, n -> {
             Deque<UnitAttention> queue = new ArrayDeque<>();
