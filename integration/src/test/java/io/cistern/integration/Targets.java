@@ -1,17 +1,13 @@
 package io.cistern.integration;
 
-import java.lang.reflect.InvocationTargetException;
 
 /**
  * Chooses the target under test from the system property {@code peer}: {@code tgt} for the tgt peer,
  * {@code cistern} (the default) for Cistern.
  *
- * <p>Cistern is plugged in by a class named {@value #CISTERN_FACTORY} in the integration module's test
- * sources, with a public no-argument constructor, implementing {@link TargetFactory}. Without it every
- * test against Cistern fails: it never passes by default.
+ * <p>Cistern runs in this JVM through {@link CisternTargetFactory}.
  */
 public final class Targets {
-    public static final String CISTERN_FACTORY = "io.cistern.integration.CisternTargetFactory";
     public static final String PEER_PROPERTY = "peer";
 
     private Targets() {
@@ -30,23 +26,6 @@ public final class Targets {
     }
 
     private static TargetFactory cistern() {
-        Class<?> type;
-        try {
-            type = Class.forName(CISTERN_FACTORY);
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError("No Cistern target to test: write " + CISTERN_FACTORY
-                    + " (implements " + TargetFactory.class.getName() + ", public no-arg constructor),"
-                    + " or run against the peer with -D" + PEER_PROPERTY + "=tgt", e);
-        }
-        if (!TargetFactory.class.isAssignableFrom(type)) {
-            throw new AssertionError(CISTERN_FACTORY + " does not implement " + TargetFactory.class.getName());
-        }
-        try {
-            return (TargetFactory) type.getDeclaredConstructor().newInstance();
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-            throw new AssertionError("cannot instantiate " + CISTERN_FACTORY, e);
-        } catch (InvocationTargetException e) {
-            throw new AssertionError("constructor of " + CISTERN_FACTORY + " failed", e.getCause());
-        }
+        return new CisternTargetFactory();
     }
 }

@@ -77,6 +77,19 @@ public final class Task {
         return length == 0 ? Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), length);
     }
 
+    /**
+     * The whole blocks of Data-Out received, up to {@code length} bytes (a view; the fabric owns it).
+     * A write whose Expected Data Transfer Length is below what its CDB calls for writes only the
+     * blocks it was sent, and reports the rest as a residual overflow (as libiscsi's iSCSIResiduals
+     * tests and Linux LIO do); a partial trailing block is never written.
+     */
+    public ByteBuf dataOutBlocks(int length, int blockSize) {
+        ByteBuf data = command.dataOut();
+        int available = data == null ? 0 : data.readableBytes();
+        int usable = Math.min(length, available / blockSize * blockSize);
+        return usable == 0 ? io.netty.buffer.Unpooled.EMPTY_BUFFER : data.slice(data.readerIndex(), usable);
+    }
+
     public static CompletableFuture<ScsiResponse> good() {
         return good(0);
     }

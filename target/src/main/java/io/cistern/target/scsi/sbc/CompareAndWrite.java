@@ -23,6 +23,10 @@ public final class CompareAndWrite implements Command {
         LunBackend backend = unit.backend();
         BlockCdb cdb = BlockCdb.parse(task.cdb()).requireNoProtection();
         if (cdb.blocks() == 0) {
+            if (task.command().expectedLength() != 0) {
+                // Data sent for a command that names no blocks: the CDB contradicts the transfer.
+                throw new CheckCondition(Sense.INVALID_FIELD_IN_CDB);
+            }
             return Task.good(); // SBC-3: not an error, nothing compared or written
         }
         cdb.requireAtMost(BlockLimits.MAX_COMPARE_AND_WRITE_BLOCKS).requireWritable(backend).requireInRange(backend);

@@ -37,7 +37,10 @@ public final class Write implements Command {
         }
         cdb.requireAtMost(BlockLimits.maxTransferBlocks(backend));
         int length = cdb.bytes(backend);
-        ByteBuf data = task.dataOut(length);
+        ByteBuf data = task.dataOutBlocks(length, backend.blockSize());
+        if (data.readableBytes() == 0) {
+            return Task.good(length);
+        }
         boolean fua = verify || cdb.fua() || !unit.mode().writeCacheEnabled();
         return unit.writeGate().shared(() -> backend.write(cdb.lba(), data, fua))
                 .thenCompose(v -> Task.good(length));
