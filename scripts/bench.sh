@@ -16,7 +16,7 @@
 #   "$ROOT/bin/cistern" run --listen 127.0.0.1:$CISTERN_PORT --file $CISTERN_FILE
 # Without a launcher the script says so and exits 3; --tgt-only measures tgt alone.
 #
-# Environment: BENCH_DIR (default /dev/shm), SIZE_MIB (1024), REPEATS (3), TGT_PORT (13281),
+# Environment: BENCH_DIR (default /dev/shm), SIZE_MIB (1024), REPEATS (5), TGT_PORT (13281),
 #   CISTERN_PORT (13282), CISTERN_LUN (0), CISTERN_IQN (default: discovered with iscsi-ls),
 #   COUNT_4K (200000), COUNT_1M (4000), CASE_TIMEOUT (120 s per qemu-img bench run).
 set -euo pipefail
@@ -26,7 +26,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib/tgt.sh"
 
 TGT_ONLY=0
-REPEATS=${REPEATS:-3}
+REPEATS=${REPEATS:-5}
 OUT=""
 while [[ $# -gt 0 ]]; do
     case $1 in

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * libiscsi's conformance suite (every distinct test, data-destroying ones included) against the target
  * under test on a 1 GiB file LUN. Cistern must fail none and pass at least {@value #MIN_PASSED}. The tgt
- * peer (-Dpeer=tgt) is held to its own measured baseline: no failures beyond its known eight.
+ * peer (-Dpeer=tgt) is held to its own measured baseline: exactly its known eight failures.
  * The run's summary.md, results.tsv and raw logs stay in build/conformance-NAME/.
  */
 class ConformanceTest {
@@ -50,9 +49,10 @@ class ConformanceTest {
 
         assertEquals(DISTINCT_TESTS_IN_LIBISCSI_1_19, result.verdicts().size(),
                 "every distinct test must have a verdict: " + result.describe());
-        Set<String> unexpected = new TreeSet<>(result.failedNames());
-        unexpected.removeAll(KNOWN_FAILURES.getOrDefault(factory.name(), Set.of()));
-        assertTrue(unexpected.isEmpty(), "unexpected failures " + unexpected + "\n" + result.describe());
+        // Exactly the known failures: none for Cistern; for tgt its eight, which also proves that the
+        // harness still sees failures when there are some.
+        assertEquals(KNOWN_FAILURES.getOrDefault(factory.name(), Set.of()), result.failedNames(),
+                result.describe());
         assertTrue(result.passed() >= MIN_PASSED,
                 "at least " + MIN_PASSED + " must pass: " + result.describe());
     }

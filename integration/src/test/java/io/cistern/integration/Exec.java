@@ -64,9 +64,9 @@ public final class Exec {
             if (!p.waitFor(limit.toSeconds() + 20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                return new Result(full, 137, Files.readString(out, StandardCharsets.UTF_8) + "\n[killed by the JVM]");
+                return new Result(full, 137, new String(Files.readAllBytes(out), StandardCharsets.UTF_8) + "\n[killed by the JVM]");
             }
-            return new Result(full, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+            return new Result(full, p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
         }
