@@ -13,7 +13,7 @@
 #
 # Cistern is started with CISTERN_CMD (run by bash, in the foreground; it must serve CISTERN_FILE as
 # LUN CISTERN_LUN on 127.0.0.1:CISTERN_PORT). Default:
-#   "$ROOT/bin/cistern" run --listen 127.0.0.1:$CISTERN_PORT --file $CISTERN_FILE
+#   "$ROOT/bin/cistern" run --config "$WORK/cistern.conf"   (a config serving CISTERN_FILE, written here)
 # Without a launcher the script says so and exits 3; --tgt-only measures tgt alone.
 #
 # Environment: BENCH_DIR (default /dev/shm), SIZE_MIB (1024), REPEATS (5), TGT_PORT (13281),
@@ -63,7 +63,8 @@ if (( ! TGT_ONLY )); then
             echo "bench: the Cistern launcher $ROOT/bin/cistern is not there yet; set CISTERN_CMD or run with --tgt-only" >&2
             exit 3
         fi
-        CISTERN_CMD='"$ROOT/bin/cistern" run --listen 127.0.0.1:$CISTERN_PORT --file $CISTERN_FILE'
+        # A config naming the same RAM-backed file as tgt's LUN (written below, once WORK exists).
+        CISTERN_CMD='"$ROOT/bin/cistern" run --config "$WORK/cistern.conf"'
     fi
 fi
 
@@ -83,7 +84,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The backing file, filled with incompressible data so reads are of real bytes.
-export CISTERN_FILE=$WORK/lun.img CISTERN_SIZE=$SIZE
+export CISTERN_FILE=$WORK/lun.img CISTERN_SIZE=$SIZE WORK
+cat >"$WORK/cistern.conf" <<CONF
+cistern {
+  data-dir = "$WORK"
+  targets.bench {
+    iqn = "iqn.2026-11.io.cistern:bench"
+    portals = ["127.0.0.1:$CISTERN_PORT"]
+    luns = [ { lun = $CISTERN_LUN, file = "$CISTERN_FILE" } ]
+  }
+}
+CONF
 head -c "$SIZE" /dev/urandom >"$CISTERN_FILE"
 
 tgt_start "$TGT_PORT" "$CISTERN_FILE"
