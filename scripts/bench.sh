@@ -84,7 +84,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The backing file, filled with incompressible data so reads are of real bytes.
-export CISTERN_FILE=$WORK/lun.img CISTERN_SIZE=$SIZE WORK
+export CISTERN_FILE=$WORK/lun.img CISTERN_SIZE=$SIZE WORK ROOT
 cat >"$WORK/cistern.conf" <<CONF
 cistern {
   data-dir = "$WORK"
