@@ -60,7 +60,7 @@ public final class Daemon implements AutoCloseable {
                     Config l = lun.withFallback(c.getConfig("lun-defaults"));
                     LunBackend backend = fileLun(dataDir, l);
                     backends.add(backend);
-                    device.addLun(l.getInt("lun"), backend, Set.of());
+                    device.addLun(l.getInt("lun"), backend, Set.copyOf(l.getStringList("initiators")));
                 }
                 int tpgt = t.getInt("portal-group-tag");
                 List<Portal> targetPortals = new ArrayList<>();
