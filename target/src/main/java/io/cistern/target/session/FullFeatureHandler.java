@@ -9,6 +9,7 @@ import io.cistern.target.pdu.LogoutRequest;
 import io.cistern.target.pdu.LogoutResponse;
 import io.cistern.target.pdu.NopIn;
 import io.cistern.target.pdu.NopOut;
+import io.cistern.target.pdu.Opcode;
 import io.cistern.target.pdu.Pdu;
 import io.cistern.target.pdu.Reject;
 import io.cistern.target.pdu.ScsiCommandPdu;
@@ -181,8 +182,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.writeAndFlush(bad.toReject(connection.nextStatSn(), connection.expCmdSn(), connection.maxCmdSn()));
-        if (bad.opcode() == io.cistern.target.pdu.Opcode.DATA_OUT
-                || bad.opcode() == io.cistern.target.pdu.Opcode.SCSI_COMMAND) {
+        if (bad.opcode() == Opcode.DATA_OUT || bad.opcode() == Opcode.SCSI_COMMAND) {
             // At ERL 0 a command whose data was lost cannot complete: recovery is a new connection.
             connection.close();
         }
