@@ -14,6 +14,7 @@ import org.jscsi.initiator.Configuration;
 import org.jscsi.initiator.Initiator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,7 +35,22 @@ class JscsiInitiatorTest {
     private static final long LUN_BYTES = 64L << 20;
     private static final String SESSION = "cistern-under-test";
 
+    /**
+     * Cannot pass with jSCSI 2.2, for reasons in jSCSI (run it with {@code -Djscsi=true} to see):
+     * <ol>
+     * <li>{@code Initiator.createSession} sends READ CAPACITY as the session's first command and
+     *     treats anything but GOOD as fatal; it has no unit attention handling. Cistern establishes a
+     *     POWER ON, RESET unit attention for every new I_T nexus (see
+     *     {@link #aNewNexusFirstSeesAUnitAttention}), so that first command gets CHECK CONDITION and jSCSI logs "SCSIResponseParser is not the
+     *     expected type of PDU" and returns a null session.</li>
+     * <li>jSCSI never sets the LUN field, so it only ever addresses LUN 0: against tgt (LUN 0 is its
+     *     controller, the disk is LUN 1) READ CAPACITY fails the same way ("Task did not finish
+     *     successfully").</li>
+     * <li>Its StatSN bug (see {@link #createSession}) fails about half the logins on its own.</li>
+     * </ol>
+     */
     @Test
+    @EnabledIfSystemProperty(named = "jscsi", matches = "true")
     void writesAndReadsBackAPattern(@TempDir Path tmp) throws Exception {
         try (TargetUnderTest target = Targets.underTest().start(TargetSpec.of(tmp.resolve("lun.img"), LUN_BYTES))) {
             Initiator initiator = new Initiator(configuration(tmp, target));
@@ -53,6 +69,23 @@ class JscsiInitiatorTest {
             } finally {
                 initiator.closeSession(SESSION);
             }
+        }
+    }
+
+    /** Why jSCSI's first command fails: a new I_T nexus's first READ CAPACITY reports UNIT ATTENTION 29h. */
+    @Test
+    void aNewNexusFirstSeesAUnitAttention(@TempDir Path tmp) throws Exception {
+        try (TargetUnderTest target = Targets.underTest().start(TargetSpec.of(tmp.resolve("lun.img"), LUN_BYTES));
+             RawIscsiClient c = new RawIscsiClient(target.portal())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(target.lun() == 0, "the raw client addresses LUN 0 only");
+            c.login(RawIscsiClient.normalLoginKeys(target.iqn()));
+            var readCapacity = c.command(new byte[] {0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0}, true, false, true, 8,
+                    io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            c.send(readCapacity);
+            RawIscsiClient.ScsiResult r = c.finish(readCapacity.initiatorTaskTag(), null, 8);
+            assertEquals(0x02, r.status(), "CHECK CONDITION");
+            assertEquals(0x06, r.senseKey(), "UNIT ATTENTION");
+            assertEquals(0x29, r.asc(), "POWER ON, RESET, OR BUS DEVICE RESET OCCURRED");
         }
     }
 
