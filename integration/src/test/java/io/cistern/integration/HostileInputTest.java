@@ -57,6 +57,8 @@ class HostileInputTest {
     @BeforeAll
     static void startTarget() throws Exception {
         target = Targets.underTest().start(TargetSpec.of(tmp.resolve("lun.img"), LUN_BYTES));
+        // The raw client addresses LUN 0; tgt's disk is LUN 1 and its outcomes differ: these cases are Cistern's.
+        org.junit.jupiter.api.Assumptions.assumeTrue(target.lun() == 0, "the raw client addresses LUN 0 only");
     }
 
     @AfterAll
