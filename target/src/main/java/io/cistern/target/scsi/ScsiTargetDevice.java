@@ -39,6 +39,7 @@ public final class ScsiTargetDevice implements ScsiTarget {
             throw new IllegalArgumentException("LUN out of flat space: " + lun);
         }
         LogicalUnit unit = new LogicalUnit(lun, backend, initiators);
+        nexuses.forEach(unit.unitAttentions()::register);
         if (units.putIfAbsent(lun, unit) != null) {
             throw new IllegalArgumentException("LUN " + lun + " exists");
         }
@@ -154,8 +155,10 @@ public final class ScsiTargetDevice implements ScsiTarget {
 
     @Override
     public void nexusCreated(ItNexus nexus) {
+        // No POWER ON attention for a nexus made after power on (as Linux LIO): SAM-5's power-on
+        // condition concerns the nexuses that existed then, and some initiators (jSCSI) fail on it.
         nexuses.add(nexus);
-        units.values().forEach(u -> u.unitAttentions().powerOn(nexus));
+        units.values().forEach(u -> u.unitAttentions().register(nexus));
     }
 
     @Override

@@ -38,7 +38,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final SessionRegistry sessions;
     private final FabricSettings settings;
     private final LoginNegotiation negotiation;
-    private int statSn = RANDOM.nextInt();
+    // Any start is legal (RFC 7143 §11.13.3); below 2^31 because some initiators (jSCSI) read it signed.
+    private int statSn = RANDOM.nextInt(1 << 16);
     private boolean first = true;
     private ScheduledFuture<?> timeout;
 

@@ -27,15 +27,18 @@ class UnitAttentionTest {
     }
 
     @Test
-    void newNexusSeesPowerOnOnceAndInquiryDoesNotConsumeIt() {
+    void newNexusStartsWithoutAttentionAndInquiryDoesNotConsumeOne() {
+        h.run(TEST_UNIT_READY).good();
+        h.target.taskManagement(B, TaskManagementFunction.LOGICAL_UNIT_RESET, 0);
         h.run(INQUIRY).good();
         h.run(cdb(0xA0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).good();
-        h.run(TEST_UNIT_READY).sense(0x06, 0x29, 0x00);
+        h.run(TEST_UNIT_READY).sense(0x06, 0x29, 0x03);
         h.run(TEST_UNIT_READY).good();
     }
 
     @Test
     void requestSenseReturnsAndClearsTheAttention() {
+        h.target.taskManagement(B, TaskManagementFunction.LOGICAL_UNIT_RESET, 0);
         Harness.Result r = h.run(REQUEST_SENSE).good();
         assertEquals(0x06, r.u8(2));
         assertEquals(0x29, r.u8(12));
@@ -87,10 +90,10 @@ class UnitAttentionTest {
     }
 
     @Test
-    void lostNexusStartsOver() {
-        h.clearAttentions(A);
+    void lostNexusForgetsItsAttentions() {
+        h.memory.resize(Harness.BLOCKS * 2);
         h.target.nexusLost(A);
         h.target.nexusCreated(A);
-        h.run(TEST_UNIT_READY).sense(0x06, 0x29, 0x00);
+        h.run(TEST_UNIT_READY).good();
     }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The unit attention conditions pending for one logical unit, per I_T nexus (SPC-4 5.14). A nexus
- * the unit has not seen yet gets POWER ON, RESET first: the unit was "powered on" for it.
- * A condition already queued for a nexus is not queued twice.
+ * The unit attention conditions pending for one logical unit, per I_T nexus (SPC-4 5.14). The
+ * device registers every nexus with every unit, so conditions raised for "the other nexuses" reach
+ * those that have not sent a command yet. A condition already queued for a nexus is not queued twice.
  */
 public final class UnitAttentions {
 
@@ -33,11 +33,9 @@ public final class UnitAttentions {
         add(queueOf(nexus), ua);
     }
 
-    /** Forgets everything pending and treats {@code nexus} as new: POWER ON, RESET. */
-    public synchronized void powerOn(ItNexus nexus) {
-        Deque<UnitAttention> queue = new ArrayDeque<>();
-        queue.add(UnitAttention.POWER_ON_RESET);
-        pending.put(nexus, queue);
+    /** A nexus came into being: it starts with nothing pending. */
+    public synchronized void register(ItNexus nexus) {
+        pending.putIfAbsent(nexus, new ArrayDeque<>());
     }
 
     public synchronized void forget(ItNexus nexus) {
@@ -50,11 +48,7 @@ public final class UnitAttentions {
     }
 
     private Deque<UnitAttention> queueOf(ItNexus nexus) {
-        return pending.computeIfAbsent(nexus, n -> {
-            Deque<UnitAttention> queue = new ArrayDeque<>();
-            queue.add(UnitAttention.POWER_ON_RESET);
-            return queue;
-        });
+        return pending.computeIfAbsent(nexus, n -> new ArrayDeque<>());
     }
 
     private static void add(Deque<UnitAttention> queue, UnitAttention ua) {
