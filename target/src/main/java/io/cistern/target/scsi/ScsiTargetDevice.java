@@ -27,6 +27,7 @@ public final class ScsiTargetDevice implements ScsiTarget {
     private final ConcurrentSkipListMap<Long, LogicalUnit> units = new ConcurrentSkipListMap<>();
     private final Set<ItNexus> nexuses = new CopyOnWriteArraySet<>();
     private final CommandSet commands = new CommandSet();
+    private final InitiatorsSeen poweredOnFor = new InitiatorsSeen(4096);
 
     /**
      * Adds a logical unit.
@@ -155,10 +156,13 @@ public final class ScsiTargetDevice implements ScsiTarget {
 
     @Override
     public void nexusCreated(ItNexus nexus) {
-        // No POWER ON attention for a nexus made after power on (as Linux LIO): SAM-5's power-on
-        // condition concerns the nexuses that existed then, and some initiators (jSCSI) fail on it.
         nexuses.add(nexus);
         units.values().forEach(u -> u.unitAttentions().register(nexus));
+        if (poweredOnFor.firstContact(nexus.initiatorName())) {
+            // Each initiator learns once that the device (re)started, as from a disk that powered on;
+            // its later sessions (reconnects, reinstatements) start clean.
+            units.values().forEach(u -> u.unitAttentions().establish(nexus, UnitAttention.POWER_ON_RESET));
+        }
     }
 
     @Override

@@ -183,6 +183,7 @@ class PrimaryCommandsTest {
         page[6] &= ~0x04;
         h.run(cdb(0x15, 0x10, 0, 0, page.length, 0), page).good();
         assertEquals(0, h.run(cdb(0x1A, 0x08, 0x08, 0, 255, 0)).good().u8(6) & 0x04);
+        h.run(B, 0, cdb(0x00, 0, 0, 0, 0, 0), null).sense(0x06, 0x29, 0x00);
         h.run(B, 0, cdb(0x00, 0, 0, 0, 0, 0), null).sense(0x06, 0x2A, 0x01); // MODE PARAMETERS CHANGED
         byte[] bad = page.clone();
         bad[7] = 1;                                                            // not changeable

@@ -27,8 +27,20 @@ class UnitAttentionTest {
     }
 
     @Test
-    void newNexusStartsWithoutAttentionAndInquiryDoesNotConsumeOne() {
+    void eachInitiatorSeesPowerOnOnceAndInquiryDoesNotConsumeIt() {
+        h.run(INQUIRY).good();
+        h.run(cdb(0xA0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).good();
+        h.run(TEST_UNIT_READY).sense(0x06, 0x29, 0x00);
         h.run(TEST_UNIT_READY).good();
+        h.target.nexusLost(A);
+        h.target.nexusCreated(A);
+        h.run(TEST_UNIT_READY).good(); // a reconnect of the same initiator is not told again
+    }
+
+    @Test
+    void resetIsReportedToTheOtherNexusesOnly() {
+        h.clearAttentions(A);
+        h.clearAttentions(B);
         h.target.taskManagement(B, TaskManagementFunction.LOGICAL_UNIT_RESET, 0);
         h.run(INQUIRY).good();
         h.run(cdb(0xA0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).good();
@@ -38,7 +50,6 @@ class UnitAttentionTest {
 
     @Test
     void requestSenseReturnsAndClearsTheAttention() {
-        h.target.taskManagement(B, TaskManagementFunction.LOGICAL_UNIT_RESET, 0);
         Harness.Result r = h.run(REQUEST_SENSE).good();
         assertEquals(0x06, r.u8(2));
         assertEquals(0x29, r.u8(12));
@@ -91,6 +102,7 @@ class UnitAttentionTest {
 
     @Test
     void lostNexusForgetsItsAttentions() {
+        h.clearAttentions(A);
         h.memory.resize(Harness.BLOCKS * 2);
         h.target.nexusLost(A);
         h.target.nexusCreated(A);
