@@ -134,16 +134,20 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
                     ? LogoutResponse.CLOSED_SUCCESSFULLY : LogoutResponse.CID_NOT_FOUND;
             default -> LogoutResponse.RECOVERY_NOT_SUPPORTED; // connection recovery needs ERL 2
         };
-        LogoutResponse answer = new LogoutResponse(response, request.initiatorTaskTag(), connection.nextStatSn(),
-                connection.expCmdSn(), connection.maxCmdSn(), 0, 0);
         if (response != LogoutResponse.CLOSED_SUCCESSFULLY) {
-            connection.writeAndFlush(answer);
+            connection.writeAndFlush(logoutResponse(request, response));
             return;
         }
         loggedOut = true;
         log.info("logout: {}", connection.session());
-        // Tasks still running end first, so their responses precede the Logout Response.
-        scsi.whenIdle(() -> connection.sendAndClose(answer));
+        // Tasks still running end first, so their responses precede the Logout Response, which takes
+        // its StatSN only when sent.
+        scsi.whenIdle(() -> connection.sendAndClose(logoutResponse(request, response)));
+    }
+
+    private LogoutResponse logoutResponse(LogoutRequest request, int response) {
+        return new LogoutResponse(response, request.initiatorTaskTag(), connection.nextStatSn(),
+                connection.expCmdSn(), connection.maxCmdSn(), 0, 0);
     }
 
     private void pingAnswered(NopOut nop) {
