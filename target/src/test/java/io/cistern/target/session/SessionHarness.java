@@ -63,6 +63,7 @@ final class SessionHarness implements AutoCloseable {
         int queueDepth = 4;
         int maxWriteLength = 1 << 20;
         Duration nopTimeout = Duration.ofSeconds(30);
+        boolean headerDigest;
         boolean dataDigest;
     }
 
@@ -90,6 +91,7 @@ final class SessionHarness implements AutoCloseable {
         channel.config().setAllocator(alloc);
         connection = new Connection(channel, session, FIRST_CMD_SN, o.queueDepth, FIRST_STAT_SN);
         sessions.admit(connection);
+        decoder.setHeaderDigest(o.headerDigest);
         decoder.setDataDigest(o.dataDigest);
         decoder.setMaxDataSegmentLength(o.targetMaxRecvDataSegmentLength);
         TargetLimits limits = new TargetLimits(List.of("None", "CRC32C"), List.of("None", "CRC32C"), 8192,
@@ -114,7 +116,7 @@ final class SessionHarness implements AutoCloseable {
     private static SessionParameters parameters(Options o) {
         return new SessionParameters(o.discovery ? SessionType.DISCOVERY : SessionType.NORMAL, INITIATOR,
                 Optional.empty(), o.discovery ? Optional.empty() : Optional.of(TARGET), Optional.empty(),
-                o.discovery ? 0 : 1, ISID, 1, 1, false, o.dataDigest, o.initiatorMaxRecvDataSegmentLength,
+                o.discovery ? 0 : 1, ISID, 1, 1, o.headerDigest, o.dataDigest, o.initiatorMaxRecvDataSegmentLength,
                 o.targetMaxRecvDataSegmentLength, o.maxBurstLength, o.firstBurstLength, o.initialR2T,
                 o.immediateData, o.maxOutstandingR2T, 1, true, true, 0, 2, 20);
     }
