@@ -26,8 +26,12 @@ class TaskManagementTest {
     }
 
     private TaskManagementRequest tmf(int function, long lun, int referencedTag) {
-        return new TaskManagementRequest(true, function, lun, 50, referencedTag, FIRST_CMD_SN + 5, FIRST_STAT_SN,
-                FIRST_CMD_SN, 0);
+        return tmf(function, lun, referencedTag, FIRST_CMD_SN - 1, FIRST_CMD_SN + 5);
+    }
+
+    /** An immediate request; {@code cmdSn} is the CmdSN it carries (not taken). */
+    private TaskManagementRequest tmf(int function, long lun, int referencedTag, int refCmdSn, int cmdSn) {
+        return new TaskManagementRequest(true, function, lun, 50, referencedTag, cmdSn, FIRST_STAT_SN, refCmdSn, 0);
     }
 
     private TaskManagementResponse answer(int expected) {
@@ -62,9 +66,44 @@ class TaskManagementTest {
     }
 
     @Test
-    void abortOfAnUnknownTask() {
-        h.send(tmf(TaskManagementRequest.ABORT_TASK, LUN0, 1234));
+    void abortOfAnUnknownTaskBeforeTheWindow() {
+        h.send(tmf(TaskManagementRequest.ABORT_TASK, LUN0, 1234)); // RefCmdSN 99: answered long ago
         answer(TaskManagementResponse.TASK_DOES_NOT_EXIST);
+    }
+
+    @Test
+    void abortOfACommandThatNeverArrivedTakesItsCmdSn() {
+        // CmdSN 100 is lost on the way; the initiator aborts it (RFC 7143 §11.5.1 b).
+        h.send(tmf(TaskManagementRequest.ABORT_TASK, LUN0, 1, FIRST_CMD_SN, FIRST_CMD_SN + 1));
+        TaskManagementResponse r = answer(TaskManagementResponse.FUNCTION_COMPLETE);
+        assertEquals(FIRST_CMD_SN + 1, r.expCmdSN(), "CmdSN 100 is taken as received");
+        assertEquals(FIRST_CMD_SN + 1 + 3, r.maxCmdSN());
+        h.send(h.read(1, FIRST_CMD_SN, 512)); // arrives late: a duplicate now
+        h.scsi.assertNoCommand();
+        h.send(h.read(2, FIRST_CMD_SN + 1, 512));
+        h.scsi.next().good();
+        assertEquals(2, h.next(ScsiResponsePdu.class).initiatorTaskTag());
+    }
+
+    @Test
+    void abortOfACommandHeldForAGapDropsIt() {
+        h.send(h.read(2, FIRST_CMD_SN + 1, 512)); // waits for CmdSN 100
+        h.send(tmf(TaskManagementRequest.ABORT_TASK, LUN0, 2, FIRST_CMD_SN + 1, FIRST_CMD_SN + 2));
+        TaskManagementResponse r = answer(TaskManagementResponse.FUNCTION_COMPLETE);
+        assertEquals(FIRST_CMD_SN, r.expCmdSN(), "CmdSN 100 still missing");
+        h.send(h.read(1, FIRST_CMD_SN, 512));
+        FakeScsiTarget.Call first = h.scsi.next();
+        h.scsi.assertNoCommand(); // the aborted command never runs
+        first.good();
+        ScsiResponsePdu done = h.next(ScsiResponsePdu.class);
+        assertEquals(1, done.initiatorTaskTag());
+        assertEquals(FIRST_CMD_SN + 2, done.expCmdSN(), "past the aborted CmdSN 101 too");
+    }
+
+    @Test
+    void abortWithARefCmdSnNotBeforeTheRequestIsNotForAMissingCommand() {
+        h.send(tmf(TaskManagementRequest.ABORT_TASK, LUN0, 1, FIRST_CMD_SN, FIRST_CMD_SN));
+        assertEquals(FIRST_CMD_SN, answer(TaskManagementResponse.TASK_DOES_NOT_EXIST).expCmdSN());
     }
 
     @Test
