@@ -47,7 +47,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.sessions = sessions;
         this.scsi = new ScsiCommandHandler(connection, settings);
-        this.taskManagement = new TaskManagementHandler(connection, scsi);
+        this.taskManagement = new TaskManagementHandler(connection, scsi, this::deliver);
         this.text = new TextHandler(connection, targets);
         this.nopTimeoutNanos = settings.nopTimeout().toNanos();
     }
