@@ -45,6 +45,18 @@ class NopTest {
     }
 
     @Test
+    void echoIsCutToTheInitiatorsMaxRecvDataSegmentLength() {
+        h = SessionHarness.start(o -> {
+            o.initiatorMaxRecvDataSegmentLength = 4096;
+            o.targetMaxRecvDataSegmentLength = 8192;
+        });
+        h.send(h.ping(42, FIRST_CMD_SN, false, 6000));
+        NopIn in = h.next(NopIn.class);
+        assertArrayEquals(SessionHarness.pattern(0, 4096), SessionHarness.content(in),
+                "the reflected data is limited to the initiator's MaxRecvDataSegmentLength");
+    }
+
+    @Test
     void idleConnectionIsPingedWithoutAdvancingStatSn() {
         h = SessionHarness.start();
         idle();
