@@ -113,7 +113,10 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
             scsi.command(cmd);
         } else if (pdu instanceof NopOut nop) {
             connection.window().completed();
-            connection.writeAndFlush(NopIn.answer(nop, connection.nextStatSn(), connection.expCmdSn(),
+            // The ping may be as long as our MaxRecvDataSegmentLength; the echo no longer than the initiator's.
+            int echo = Math.min(nop.content().readableBytes(), parameters().initiatorMaxRecvDataSegmentLength());
+            NopOut reflected = nop.replace(nop.content().slice(nop.content().readerIndex(), echo));
+            connection.writeAndFlush(NopIn.answer(reflected, connection.nextStatSn(), connection.expCmdSn(),
                     connection.maxCmdSn()));
             nop.release();
         } else if (pdu instanceof TextRequest request) {
