@@ -18,6 +18,7 @@ import io.cistern.target.scsi.ItNexus;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -164,5 +165,26 @@ class LoginHandlerTest {
         assertEquals(0x0206, r.statusClass() << 8 | r.statusDetail(), "too many connections");
         assertFalse(link.target.isOpen());
         assertEquals(1, h.sessions.connections().size());
+    }
+
+    @Test
+    void loginThatTakesTooLongIsClosed() {
+        LoginHarness.Link link = h.connect();
+        link.target.advanceTimeBy(h.settings.loginTimeout().toSeconds() + 1, TimeUnit.SECONDS);
+        link.target.runScheduledPendingTasks();
+        assertFalse(link.target.isOpen());
+    }
+
+    @Test
+    void loggedInConnectionOutlivesTheLoginTimeoutWithAKeepAliveTimer() {
+        LoginHarness.Link link = h.connect();
+        login(link, ISID);
+        // IdleStateHandler measures idleness with System.nanoTime, so only its setting can be checked here;
+        // NopTest drives the ping itself with IdleStateEvents.
+        assertEquals(h.settings.nopInterval().toMillis(),
+                link.target.pipeline().get(IdleStateHandler.class).getReaderIdleTimeInMillis());
+        link.target.advanceTimeBy(h.settings.loginTimeout().toSeconds() + 1, TimeUnit.SECONDS);
+        link.target.runScheduledPendingTasks();
+        assertTrue(link.target.isOpen(), "the login timer was cancelled");
     }
 }
