@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cistern.target.pdu.Bhs;
 import io.cistern.target.pdu.NopIn;
 import io.cistern.target.pdu.R2t;
+import io.cistern.target.pdu.Reject;
 import io.cistern.target.pdu.ScsiResponsePdu;
 import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.spc.Sense;
@@ -216,5 +217,27 @@ class WriteTest {
         assertEquals(FIRST_CMD_SN + 2 + 3 - 1, h.next(NopIn.class).maxCmdSN(),
                 "the window counts the still-running read once, the finished write not at all");
         read.read(512);
+    }
+
+    @Test
+    void immediateDataWhenNotNegotiatedClosesTheConnection() {
+        h = SessionHarness.start(o -> o.immediateData = false);
+        h.send(h.write(1, FIRST_CMD_SN, 4096, 512, true));
+        assertFalse(h.channel.isOpen(), "ERL 0: a protocol error ends the connection");
+        h.assertNothingSent();
+        h.scsi.assertNoCommand();
+    }
+
+    @Test
+    void secondCommandWithATagInUseIsRejected() {
+        h = SessionHarness.start();
+        h.send(h.write(1, FIRST_CMD_SN, 4096, 4096, true), h.write(1, FIRST_CMD_SN + 1, 4096, 4096, true));
+        Reject r = h.next(Reject.class);
+        assertEquals(Reject.TASK_IN_PROGRESS, r.reason());
+        assertEquals(FIRST_STAT_SN, r.statSN());
+        FakeScsiTarget.Call first = h.scsi.next();
+        h.scsi.assertNoCommand();
+        first.good();
+        assertGood(h.next(ScsiResponsePdu.class), 1, FIRST_STAT_SN + 1, 0);
     }
 }
