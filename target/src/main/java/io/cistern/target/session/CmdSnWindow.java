@@ -3,7 +3,10 @@ package io.cistern.target.session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +23,8 @@ final class CmdSnWindow<C> {
     private final int depth;
     /** Commands that arrived ahead of ExpCmdSN, by CmdSN; never more than the window holds. */
     private final Map<Integer, C> held = new HashMap<>();
+    /** CmdSNs ahead of ExpCmdSN taken as received without a command (an ABORT TASK of a lost command). */
+    private final Set<Integer> skipped = new HashSet<>();
     private int expCmdSn;
     private int maxCmdSn;
     private int outstanding;
@@ -61,17 +66,55 @@ final class CmdSnWindow<C> {
         if (!SerialNumber.inWindow(cmdSn, expCmdSn, maxCmdSn)) {
             return SerialNumber.lessThan(cmdSn, expCmdSn) ? Verdict.DUPLICATE : Verdict.OUT_OF_WINDOW;
         }
+        if (skipped.contains(cmdSn)) {
+            return Verdict.DUPLICATE;
+        }
         if (cmdSn != expCmdSn) {
             return held.putIfAbsent(cmdSn, command) == null ? Verdict.QUEUED : Verdict.DUPLICATE;
         }
         List<C> ready = new ArrayList<>();
-        for (C next = command; next != null; next = held.remove(expCmdSn)) {
+        ready.add(command);
+        expCmdSn++;
+        outstanding++;
+        advance(ready);
+        open(); // a skipped CmdSN passed over frees its place
+        ready.forEach(deliver);
+        return Verdict.DELIVERED;
+    }
+
+    /**
+     * Takes {@code cmdSn}, inside the window, as received without running a command (RFC 7143
+     * §11.5.1: ABORT TASK of a command that never arrived). A command held for it is removed and
+     * returned for the caller to release; held commands that can now go are passed to {@code deliver}.
+     */
+    Optional<C> skip(int cmdSn, Consumer<C> deliver) {
+        if (!SerialNumber.inWindow(cmdSn, expCmdSn, maxCmdSn)) {
+            return Optional.empty();
+        }
+        Optional<C> dropped = Optional.ofNullable(held.remove(cmdSn));
+        skipped.add(cmdSn);
+        List<C> ready = new ArrayList<>();
+        advance(ready);
+        open();
+        ready.forEach(deliver);
+        return dropped;
+    }
+
+    /** Moves ExpCmdSN over the held and skipped CmdSNs that follow it, collecting held commands. */
+    private void advance(List<C> ready) {
+        while (true) {
+            if (skipped.remove(expCmdSn)) {
+                expCmdSn++;
+                continue;
+            }
+            C next = held.remove(expCmdSn);
+            if (next == null) {
+                return;
+            }
             ready.add(next);
             expCmdSn++;
             outstanding++;
         }
-        ready.forEach(deliver);
-        return Verdict.DELIVERED;
     }
 
     /** An immediate command was accepted: it counts as outstanding but takes no CmdSN. */
@@ -84,6 +127,10 @@ final class CmdSnWindow<C> {
         if (outstanding > 0) {
             outstanding--;
         }
+        open();
+    }
+
+    private void open() {
         int candidate = expCmdSn + depth - 1 - outstanding;
         if (SerialNumber.lessThan(maxCmdSn, candidate)) {
             maxCmdSn = candidate;
@@ -94,6 +141,7 @@ final class CmdSnWindow<C> {
     List<C> drainHeld() {
         List<C> dropped = new ArrayList<>(held.values());
         held.clear();
+        skipped.clear();
         return dropped;
     }
 }

@@ -48,7 +48,7 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.sessions = sessions;
         this.scsi = new ScsiCommandHandler(connection, settings);
-        this.taskManagement = new TaskManagementHandler(connection, scsi);
+        this.taskManagement = new TaskManagementHandler(connection, scsi, this::deliver);
         this.text = new TextHandler(connection, targets);
         this.nopTimeoutNanos = settings.nopTimeout().toNanos();
     }
@@ -114,7 +114,10 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
             scsi.command(cmd);
         } else if (pdu instanceof NopOut nop) {
             connection.window().completed();
-            connection.writeAndFlush(NopIn.answer(nop, connection.nextStatSn(), connection.expCmdSn(),
+            // The ping may be as long as our MaxRecvDataSegmentLength; the echo no longer than the initiator's.
+            int echo = Math.min(nop.content().readableBytes(), parameters().initiatorMaxRecvDataSegmentLength());
+            NopOut reflected = nop.replace(nop.content().slice(nop.content().readerIndex(), echo));
+            connection.writeAndFlush(NopIn.answer(reflected, connection.nextStatSn(), connection.expCmdSn(),
                     connection.maxCmdSn()));
             nop.release();
         } else if (pdu instanceof TextRequest request) {
@@ -135,16 +138,20 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
                     ? LogoutResponse.CLOSED_SUCCESSFULLY : LogoutResponse.CID_NOT_FOUND;
             default -> LogoutResponse.RECOVERY_NOT_SUPPORTED; // connection recovery needs ERL 2
         };
-        LogoutResponse answer = new LogoutResponse(response, request.initiatorTaskTag(), connection.nextStatSn(),
-                connection.expCmdSn(), connection.maxCmdSn(), 0, 0);
         if (response != LogoutResponse.CLOSED_SUCCESSFULLY) {
-            connection.writeAndFlush(answer);
+            connection.writeAndFlush(logoutResponse(request, response));
             return;
         }
         loggedOut = true;
         log.info("logout: {}", connection.session());
-        // Tasks still running end first, so their responses precede the Logout Response.
-        scsi.whenIdle(() -> connection.sendAndClose(answer));
+        // Tasks still running end first, so their responses precede the Logout Response, which takes
+        // its StatSN only when sent.
+        scsi.whenIdle(() -> connection.sendAndClose(logoutResponse(request, response)));
+    }
+
+    private LogoutResponse logoutResponse(LogoutRequest request, int response) {
+        return new LogoutResponse(response, request.initiatorTaskTag(), connection.nextStatSn(),
+                connection.expCmdSn(), connection.maxCmdSn(), 0, 0);
     }
 
     private void pingAnswered(NopOut nop) {

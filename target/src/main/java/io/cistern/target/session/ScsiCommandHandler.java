@@ -91,6 +91,14 @@ final class ScsiCommandHandler {
             pdu.release();
             return;
         }
+        if (task.get().executingNow()) {
+            // All its data is here and the core runs it: failing it now would answer it twice and free
+            // the Data-Out the core still reads. The stray PDU is dropped.
+            log.warn("{}: dropped a Data-Out for running command {}", connection.session(),
+                    Integer.toHexString(pdu.initiatorTaskTag()));
+            pdu.release();
+            return;
+        }
         Optional<String> bad = task.get().accept(pdu);
         if (bad.isPresent()) {
             pdu.release();

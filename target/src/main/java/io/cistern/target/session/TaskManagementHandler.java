@@ -3,13 +3,16 @@ package io.cistern.target.session;
 import static io.cistern.target.pdu.TaskManagementRequest.*;
 
 import io.cistern.target.pdu.Lun;
+import io.cistern.target.pdu.Pdu;
 import io.cistern.target.pdu.TaskManagementRequest;
 import io.cistern.target.pdu.TaskManagementResponse;
 import io.cistern.target.scsi.ItNexus;
 import io.cistern.target.scsi.ScsiTarget;
 import io.cistern.target.scsi.ScsiTarget.TaskManagementFunction;
+import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +28,13 @@ final class TaskManagementHandler {
 
     private final Connection connection;
     private final ScsiCommandHandler commands;
+    private final Consumer<Pdu> deliver;
 
-    TaskManagementHandler(Connection connection, ScsiCommandHandler commands) {
+    /** @param deliver where commands the window releases go (after an ABORT TASK fills a CmdSN gap) */
+    TaskManagementHandler(Connection connection, ScsiCommandHandler commands, Consumer<Pdu> deliver) {
         this.connection = connection;
         this.commands = commands;
+        this.deliver = deliver;
     }
 
     void request(TaskManagementRequest request) {
@@ -63,8 +69,16 @@ final class TaskManagementHandler {
 
     private void abortTask(TaskManagementRequest request) {
         var task = connection.task(request.referencedTaskTag());
+        if (task.isEmpty() && SerialNumber.inWindow(request.refCmdSN(), connection.expCmdSn(), connection.maxCmdSn())
+                && SerialNumber.lessThan(request.refCmdSN(), request.cmdSN())) {
+            // Never received, or held for a gap (RFC 7143 §11.5.1 b): its CmdSN counts as received,
+            // so the window moves on and a late copy is a duplicate.
+            connection.window().skip(request.refCmdSN(), deliver).ifPresent(ReferenceCountUtil::release);
+            answer(request, TaskManagementResponse.FUNCTION_COMPLETE);
+            return;
+        }
         if (task.isEmpty() || task.get().lun() != request.lun()) {
-            // Already completed (its response was sent) or never received: nothing left to abort.
+            // Already completed (its response was sent): nothing left to abort.
             answer(request, TaskManagementResponse.TASK_DOES_NOT_EXIST);
             return;
         }

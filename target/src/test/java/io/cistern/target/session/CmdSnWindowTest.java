@@ -53,4 +53,26 @@ class CmdSnWindowTest {
         assertEquals(List.of("c-2", "c-1", "c0"), delivered);
         assertEquals(1, w.expCmdSn());
     }
+
+    @Test
+    void skippedCmdSnCountsAsReceived() {
+        CmdSnWindow<String> w = new CmdSnWindow<>(10, 4);
+        w.offer(11, "c11", delivered::add);
+        assertEquals(java.util.Optional.empty(), w.skip(10, delivered::add));
+        assertEquals(List.of("c11"), delivered, "the gap at 10 is filled by the skip");
+        assertEquals(12, w.expCmdSn());
+        assertEquals(CmdSnWindow.Verdict.DUPLICATE, w.offer(10, "late", delivered::add));
+    }
+
+    @Test
+    void skipAheadDropsTheHeldCommandAndIsPassedOver() {
+        CmdSnWindow<String> w = new CmdSnWindow<>(10, 4);
+        w.offer(11, "c11", delivered::add);
+        assertEquals(java.util.Optional.of("c11"), w.skip(11, delivered::add));
+        assertEquals(CmdSnWindow.Verdict.DUPLICATE, w.offer(11, "again", delivered::add));
+        w.offer(10, "c10", delivered::add);
+        assertEquals(List.of("c10"), delivered);
+        assertEquals(12, w.expCmdSn());
+        assertEquals(14, w.maxCmdSn(), "MaxCmdSN counts only c10 as outstanding");
+    }
 }
