@@ -144,8 +144,10 @@ final class FullFeatureHandler extends ChannelInboundHandlerAdapter {
         }
         loggedOut = true;
         log.info("logout: {}", connection.session());
-        // Tasks still running end first, so their responses precede the Logout Response, which takes
+        // Commands still waiting for Data-Out end now (the session is closing, RFC 7143 §11.14); those
+        // running in the core end first, so their responses precede the Logout Response, which takes
         // its StatSN only when sent.
+        scsi.abort(ScsiTask::waitingForData);
         scsi.whenIdle(() -> connection.sendAndClose(logoutResponse(request, response)));
     }
 

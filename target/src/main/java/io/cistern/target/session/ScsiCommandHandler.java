@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +127,13 @@ final class ScsiCommandHandler {
         ScsiCommandPdu pdu = task.command();
         ScsiCommand command = new ScsiCommand(nexus, Lun.number(pdu.lun()), pdu.cdb(), attribute(pdu.attribute()),
                 pdu.expectedDataTransferLength(), pdu.read(), pdu.write(), task.data());
-        scsi.get().execute(command).whenComplete((response, error) -> {
+        CompletionStage<ScsiResponse> outcome;
+        try {
+            outcome = scsi.get().execute(command);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e); // the core must not throw; if it does, end the task
+        }
+        outcome.whenComplete((response, error) -> {
             if (loop.inEventLoop()) {
                 complete(task, response, error);
             } else {
@@ -149,10 +156,7 @@ final class ScsiCommandHandler {
             }
         } finally {
             task.release();
-            if (connection.tasks().isEmpty()) {
-                idleWaiters.forEach(Runnable::run);
-                idleWaiters.clear();
-            }
+            wakeIdleWaiters();
         }
     }
 
@@ -175,7 +179,16 @@ final class ScsiCommandHandler {
                 task.release();
             }
         }
+        wakeIdleWaiters();
         return CompletableFuture.allOf(finishing.toArray(CompletableFuture[]::new));
+    }
+
+    private void wakeIdleWaiters() {
+        if (connection.tasks().isEmpty() && !idleWaiters.isEmpty()) {
+            List<Runnable> waiting = List.copyOf(idleWaiters);
+            idleWaiters.clear();
+            waiting.forEach(Runnable::run);
+        }
     }
 
     /** The connection is gone: every task ends without a response. */
@@ -218,10 +231,7 @@ final class ScsiCommandHandler {
         task.abort();
         checkCondition(task.command(), DATA_PHASE_ERROR, task.r2tCount());
         task.release();
-        if (connection.tasks().isEmpty()) {
-            idleWaiters.forEach(Runnable::run);
-            idleWaiters.clear();
-        }
+        wakeIdleWaiters();
     }
 
     private void checkCondition(ScsiCommandPdu pdu, Sense sense, int expDataSn) {

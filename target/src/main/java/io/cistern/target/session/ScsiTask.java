@@ -116,6 +116,11 @@ final class ScsiTask {
         return executing;
     }
 
+    /** Not yet handed to the SCSI core: its Data-Out is still coming. */
+    boolean waitingForData() {
+        return !executing;
+    }
+
     /** Whether the initiator sent more immediate data than it may (the caller rejects the command). */
     Optional<String> checkImmediateData(boolean immediateDataAllowed, int firstBurstLength) {
         int immediate = immediateLength;

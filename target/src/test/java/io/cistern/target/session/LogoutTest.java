@@ -43,6 +43,17 @@ class LogoutTest {
     }
 
     @Test
+    void closeSessionEndsAWriteStillWaitingForData() {
+        h.send(h.write(1, FIRST_CMD_SN, 4096, 0, true)); // InitialR2T-style: all of it to be solicited
+        assertFalse(h.drain().isEmpty(), "R2Ts for the data");
+        h.send(new LogoutRequest(false, LogoutRequest.CLOSE_SESSION, 9, 1, FIRST_CMD_SN + 1, FIRST_STAT_SN));
+        LogoutResponse logout = h.next(LogoutResponse.class);
+        assertEquals(LogoutResponse.CLOSED_SUCCESSFULLY, logout.response());
+        h.scsi.assertNoCommand();
+        assertFalse(h.channel.isOpen(), "closed after the Logout Response");
+    }
+
+    @Test
     void commandsAfterLogoutAreRejected() {
         h.send(h.read(1, FIRST_CMD_SN, 512));
         h.send(new LogoutRequest(false, LogoutRequest.CLOSE_SESSION, 9, 1, FIRST_CMD_SN + 1, FIRST_STAT_SN));
