@@ -1,0 +1,154 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.alloc.ExtentAllocator;
+import io.cistern.thinpool.csum.Crc32c;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.Keys;
+import io.cistern.thinpool.meta.Mapping;
+import io.cistern.thinpool.meta.PoolRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scrub (read and verify every stored block) and check (fsck of the metadata). Both first commit, so
+ * they look at exactly what is on disk, and both report rather than repair.
+ *
+ * <p>Thread-safety: metadata thread only. Both walk the whole pool in one operation, holding up
+ * other I/O meanwhile; fine for the sizes tested so far, to be sliced for large pools.
+ */
+final class Inspector {
+    private final Engine engine;
+    private final Catalog catalog;
+    private final BlockMap map;
+
+    Inspector(Engine engine, Catalog catalog, BlockMap map) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.map = map;
+    }
+
+    ScrubReport scrub() {
+        engine.commit();
+        long blocks = 0;
+        long bytes = 0;
+        List<ScrubReport.Damage> damaged = new ArrayList<>();
+        long lastMap = -1;
+        long lastBlock = -1;
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.MAP}, Keys.end(Keys.MAP))) {
+            while (c.next()) {
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.mapBlockOf(c.key());
+                boolean live = mapId != lastMap || block != lastBlock; // newest version of its block
+                lastMap = mapId;
+                lastBlock = block;
+                Mapping m = Mapping.decode(c.value());
+                if (m.hole()) {
+                    continue;
+                }
+                blocks++;
+                bytes += m.length();
+                String reason;
+                try {
+                    ByteBuffer data = ByteBuffer.allocate(m.length());
+                    engine.device.read(m.offset(), data);
+                    reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
+                } catch (IOException e) {
+                    reason = "read error: " + e.getMessage();
+                }
+                if (reason != null) {
+                    damaged.add(new ScrubReport.Damage(catalog.get(mapId).name, block, live, reason));
+                }
+            }
+        }
+        return new ScrubReport(blocks, bytes, damaged);
+    }
+
+    CheckReport check() {
+        engine.commit();
+        List<String> problems = new ArrayList<>();
+        TreeMap<Long, Long> extents = new TreeMap<>();
+        Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots}
+        Map<Long, DatasetRecord> heads = new HashMap<>();
+        catalog.heads().forEach(h -> heads.put(h.id, h));
+        long mapped = 0;
+        long lastMap = -1;
+        long lastBlock = -1;
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.MAP}, Keys.end(Keys.MAP))) {
+            while (c.next()) {
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.mapBlockOf(c.key());
+                boolean live = mapId != lastMap || block != lastBlock;
+                lastMap = mapId;
+                lastBlock = block;
+                Mapping m = Mapping.decode(c.value());
+                DatasetRecord h = heads.get(mapId);
+                if (h == null) {
+                    problems.add("map " + mapId + " block " + block + " belongs to no volume");
+                    continue;
+                }
+                long[] counter = counters.computeIfAbsent(mapId, k -> new long[2]);
+                if (m.hole()) {
+                    continue;
+                }
+                counter[live ? 0 : 1] += m.length();
+                mapped += m.length();
+                Long clash = extents.put(m.offset(), (long) m.length());
+                if (clash != null) {
+                    problems.add("extent " + m.offset() + " owned twice (" + h.name + " block " + block + ")");
+                }
+                if (!engine.freelist.isAllocated(m.offset(), m.length())) {
+                    problems.add("extent " + m.offset() + "+" + m.length() + " of " + h.name + " block " + block
+                            + " is mapped but recorded free");
+                }
+            }
+        }
+        long end = -1;
+        for (Map.Entry<Long, Long> e : extents.entrySet()) {
+            if (e.getKey() < end) {
+                problems.add("extent " + e.getKey() + " overlaps the extent before it");
+            }
+            end = Math.max(end, e.getKey() + e.getValue());
+        }
+        checkDeadList(problems);
+        PoolRecord sb = catalog.superblock();
+        long allocated = engine.freelist.load(new ExtentAllocator(sb.unit()), sb.dataStart(), sb.dataEnd());
+        if (allocated != mapped) {
+            problems.add("freelist records " + allocated + " bytes allocated but maps hold " + mapped
+                    + (allocated > mapped ? " (leak)" : " (lost)"));
+        }
+        for (DatasetRecord h : catalog.heads()) {
+            long[] counter = counters.getOrDefault(h.id, new long[2]);
+            if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots) {
+                problems.add(h.name + ": counters say usedbydataset " + h.usedByDataset + ", usedbysnapshots "
+                        + h.usedBySnapshots + " but the map holds " + counter[0] + " and " + counter[1]);
+            }
+        }
+        return new CheckReport(extents.size(), mapped, allocated, problems);
+    }
+
+    /** Every dead-list entry names a version that exists and is not the live one. */
+    private void checkDeadList(List<String> problems) {
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.DEAD}, Keys.end(Keys.DEAD))) {
+            while (c.next()) {
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.deadBlockOf(c.key());
+                long birth = Keys.deadBirthOf(c.key());
+                if (engine.store.get(Keys.map(mapId, block, birth)) == null) {
+                    problems.add("dead-list entry for map " + mapId + " block " + block + " birth " + birth
+                            + " has no version");
+                } else {
+                    BlockMap.Version newest = map.find(mapId, block, Long.MAX_VALUE);
+                    if (newest != null && newest.birth() == birth) {
+                        problems.add("map " + mapId + " block " + block + ": live version is on the dead list");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.meta.DatasetRecord;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The data path of {@link Volume}: byte ranges turned into whole-block reads and block writes on
+ * the pool thread. Partial blocks are read, patched and written whole (read-modify-write).
+ *
+ * <p>Thread-safety: methods may be called from any thread; the work runs on the pool thread.
+ */
+final class VolumeIo {
+    /** Longest run {@link #status} reports at once, so one query never walks a huge volume. */
+    private static final int STATUS_MAX_BLOCKS = 1 << 16;
+
+    private final Engine engine;
+    private final Catalog catalog;
+    private final BlockMap map;
+    private final Writer writer;
+
+    VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.map = map;
+        this.writer = writer;
+    }
+
+    CompletableFuture<ByteBuffer> read(long id, long offset, int length) {
+        return engine.call(() -> {
+            DatasetRecord ds = catalog.get(id);
+            checkRange(ds, offset, length);
+            int vbs = ds.volblocksize;
+            long first = offset / vbs;
+            long last = length == 0 ? first - 1 : (offset + length - 1) / vbs;
+            ByteBuffer whole = ByteBuffer.allocate((int) ((last - first + 1) * vbs));
+            for (long b = first; b <= last; b++) {
+                map.read(ds, b, whole);
+            }
+            return whole.position((int) (offset - first * vbs)).limit((int) (offset - first * vbs) + length).slice();
+        });
+    }
+
+    CompletableFuture<Void> write(long id, long offset, ByteBuffer data, boolean fua) {
+        ByteBuffer src = data.duplicate();
+        java.util.concurrent.Callable<Void> op = () -> {
+            DatasetRecord h = writable(id);
+            checkRange(h, offset, src.remaining());
+            if (src.remaining() > 0) {
+                writer.write(h, offset / h.volblocksize, blocks(h, offset, src));
+            }
+            return null;
+        };
+        return fua ? engine.durable(op) : engine.call(op);
+    }
+
+    CompletableFuture<Void> unmap(long id, long offset, long length) {
+        return engine.call(() -> {
+            DatasetRecord h = writable(id);
+            checkRange(h, offset, length);
+            int vbs = h.volblocksize;
+            long firstWhole = (offset + vbs - 1) / vbs;
+            long endWhole = (offset + length) / vbs;
+            if (firstWhole >= endWhole) { // inside one block: zero the bytes
+                zeroBytes(h, offset, length);
+                return null;
+            }
+            zeroBytes(h, offset, firstWhole * vbs - offset);
+            zeroBytes(h, endWhole * vbs, offset + length - endWhole * vbs);
+            writer.unmap(h, firstWhole, endWhole);
+            return null;
+        });
+    }
+
+    CompletableFuture<Volume.Status> status(long id, long offset) {
+        return engine.call(() -> {
+            DatasetRecord ds = catalog.get(id);
+            checkRange(ds, offset, 1);
+            int vbs = ds.volblocksize;
+            long first = offset / vbs;
+            long end = Math.min(ds.volsize / vbs, first + STATUS_MAX_BLOCKS);
+            boolean mapped = map.view(ds, first).hasData();
+            long b = first + 1;
+            while (b < end && map.view(ds, b).hasData() == mapped) {
+                b++;
+            }
+            return new Volume.Status(first * vbs, (b - first) * vbs, mapped);
+        });
+    }
+
+    private void zeroBytes(DatasetRecord h, long offset, long length) throws java.io.IOException {
+        if (length > 0) {
+            writer.write(h, offset / h.volblocksize, blocks(h, offset, ByteBuffer.allocate((int) length)));
+        }
+    }
+
+    /** The whole blocks a write covers: slices of {@code src}, or patched copies of partial blocks. */
+    private ByteBuffer[] blocks(DatasetRecord h, long offset, ByteBuffer src) throws java.io.IOException {
+        int vbs = h.volblocksize;
+        long first = offset / vbs;
+        long last = (offset + src.remaining() - 1) / vbs;
+        ByteBuffer[] blocks = new ByteBuffer[(int) (last - first + 1)];
+        int consumed = 0;
+        for (int i = 0; i < blocks.length; i++) {
+            long blockStart = (first + i) * vbs;
+            int from = (int) Math.max(0, offset - blockStart);
+            int to = (int) Math.min(vbs, offset + src.remaining() - blockStart);
+            if (from == 0 && to == vbs) {
+                blocks[i] = src.slice(src.position() + consumed, vbs);
+            } else {
+                ByteBuffer patched = ByteBuffer.allocate(vbs);
+                map.read(h, first + i, patched);
+                patched.put(from, src, src.position() + consumed, to - from);
+                blocks[i] = patched.clear();
+            }
+            consumed += to - from;
+        }
+        return blocks;
+    }
+
+    private DatasetRecord writable(long id) {
+        DatasetRecord h = catalog.get(id);
+        if (h.snapshot() || h.readOnly) {
+            throw new PoolException(PoolException.Kind.READ_ONLY, "'" + h.name + "' is read-only");
+        }
+        return h;
+    }
+
+    private static void checkRange(DatasetRecord ds, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > ds.volsize) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "range " + offset + "+" + length
+                    + " is outside '" + ds.name + "' of " + ds.volsize + " bytes");
+        }
+    }
+}
