@@ -199,6 +199,9 @@ final class Writer {
         if (cur.birth() <= h.latestSnapGen) {
             return true; // the old version stays in the map for the snapshots
         }
+        if (map.find(h.id, c.block(), cur.birth() - 1) != null) {
+            return true; // an older version kept for a snapshot (even a hole) must never become the newest
+        }
         return map.view(h, c.block()).hasData(); // the old version is deleted in the batch already
     }
 
