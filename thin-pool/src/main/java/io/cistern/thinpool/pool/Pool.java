@@ -115,13 +115,33 @@ public final class Pool implements AutoCloseable {
     public static Pool createOnFile(Path file, long size, boolean preallocate, Path metaDir, PoolConfig config)
             throws IOException {
         FileDevice device = FileDevice.create(file, size, preallocate);
-        return create(file.getFileName().toString(), device, new RocksKeyValueStore(metaDir, config.metadataCacheBytes()), config);
+        return closingOnFailure(device, metaDir, config, store -> create(file.getFileName().toString(), device, store, config));
     }
 
     /** Opens a pool on a file or whole block device with RocksDB metadata in {@code metaDir}. */
     public static Pool openDevice(Path device, Path metaDir, PoolConfig config) throws IOException {
-        return open(device.getFileName().toString(), FileDevice.open(device),
-                new RocksKeyValueStore(metaDir, config.metadataCacheBytes()), config);
+        FileDevice dev = FileDevice.open(device);
+        return closingOnFailure(dev, metaDir, config, store -> open(device.getFileName().toString(), dev, store, config));
+    }
+
+    private interface Opener {
+        Pool open(KeyValueStore store) throws IOException;
+    }
+
+    /** Opens the RocksDB store and runs {@code opener}; on failure closes what was opened. */
+    private static Pool closingOnFailure(BlockDevice device, Path metaDir, PoolConfig config, Opener opener)
+            throws IOException {
+        KeyValueStore store = null;
+        try {
+            store = new RocksKeyValueStore(metaDir, config.metadataCacheBytes());
+            return opener.open(store);
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            device.close();
+            throw e;
+        }
     }
 
     public Volume createVolume(String name, VolumeSpec spec) {
