@@ -85,6 +85,31 @@ final class BlockMap {
         }
     }
 
+    /**
+     * The first block in {@code [from, end)} where {@code ds} might show data: one with a version in
+     * its own map or an origin's; {@code from} itself if an external image may show anywhere.
+     */
+    long nextCandidate(DatasetRecord ds, long from, long end) {
+        DatasetRecord head = ds.snapshot() ? catalog.get(ds.parentId) : ds;
+        long best = end;
+        while (best > from) {
+            try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(head.id, from),
+                    Keys.mapBlock(head.id, best))) {
+                if (c.next()) {
+                    best = Keys.mapBlockOf(c.key());
+                }
+            }
+            if (head.originId != 0) {
+                head = catalog.get(catalog.get(head.originId).parentId);
+            } else if (!head.externalOrigin.isEmpty()) {
+                return from;
+            } else {
+                break;
+            }
+        }
+        return best;
+    }
+
     /** Reads what {@code ds} sees at {@code block} into {@code dst}, which has volblocksize bytes left. */
     void read(DatasetRecord ds, long block, ByteBuffer dst) throws IOException {
         int vbs = ds.volblocksize;

@@ -73,7 +73,7 @@ final class Inspector {
         engine.commit();
         List<String> problems = new ArrayList<>();
         TreeMap<Long, Long> extents = new TreeMap<>();
-        Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots}
+        Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written}
         Map<Long, DatasetRecord> heads = new HashMap<>();
         catalog.heads().forEach(h -> heads.put(h.id, h));
         long mapped = 0;
@@ -92,11 +92,14 @@ final class Inspector {
                     problems.add("map " + mapId + " block " + block + " belongs to no volume");
                     continue;
                 }
-                long[] counter = counters.computeIfAbsent(mapId, k -> new long[2]);
+                long[] counter = counters.computeIfAbsent(mapId, k -> new long[3]);
                 if (m.hole()) {
                     continue;
                 }
                 counter[live ? 0 : 1] += m.length();
+                if (live && Keys.mapBirthOf(c.key()) > h.latestSnapGen) {
+                    counter[2] += m.length();
+                }
                 mapped += m.length();
                 Long clash = extents.put(m.offset(), (long) m.length());
                 if (clash != null) {
@@ -123,10 +126,11 @@ final class Inspector {
                     + (allocated > mapped ? " (leak)" : " (lost)"));
         }
         for (DatasetRecord h : catalog.heads()) {
-            long[] counter = counters.getOrDefault(h.id, new long[2]);
-            if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots) {
+            long[] counter = counters.getOrDefault(h.id, new long[3]);
+            if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots || counter[2] != h.written) {
                 problems.add(h.name + ": counters say usedbydataset " + h.usedByDataset + ", usedbysnapshots "
-                        + h.usedBySnapshots + " but the map holds " + counter[0] + " and " + counter[1]);
+                        + h.usedBySnapshots + ", written " + h.written + " but the map holds " + counter[0] + ", "
+                        + counter[1] + " and " + counter[2]);
             }
         }
         return new CheckReport(extents.size(), mapped, allocated, problems);

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safety: methods may be called from any thread; the work runs on the pool thread.
  */
 final class VolumeIo {
-    /** Longest run {@link #status} reports at once, so one query never walks a huge volume. */
+    /** Most blocks {@link #status} examines one by one, so one query never walks a huge volume. */
     private static final int STATUS_MAX_BLOCKS = 1 << 16;
 
     private final Engine engine;
@@ -78,10 +78,19 @@ final class VolumeIo {
             checkRange(ds, offset, 1);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
-            long end = Math.min(ds.volsize / vbs, first + STATUS_MAX_BLOCKS);
+            long end = ds.volsize / vbs;
             boolean mapped = map.view(ds, first).hasData();
             long b = first + 1;
-            while (b < end && map.view(ds, b).hasData() == mapped) {
+            for (int looked = 0; b < end && looked < STATUS_MAX_BLOCKS; looked++) {
+                if (!mapped) {
+                    b = map.nextCandidate(ds, b, end); // skip the blocks nothing was ever written to
+                    if (b == end) {
+                        break;
+                    }
+                }
+                if (map.view(ds, b).hasData() != mapped) {
+                    break;
+                }
                 b++;
             }
             return new Volume.Status(first * vbs, (b - first) * vbs, mapped);

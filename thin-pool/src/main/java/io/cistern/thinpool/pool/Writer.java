@@ -92,6 +92,7 @@ final class Writer {
 
         Batch batch = engine.batch();
         long gen = catalog.gen();
+        Run run = new Run();
         int extent = 0;
         long within = 0;
         for (Change c : changes) {
@@ -104,12 +105,13 @@ final class Writer {
                     extent++;
                     within = 0;
                 }
-                engine.device.write(offset, c.data().duplicate());
+                run.add(offset, c.data());
                 batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, Crc32c.of(c.data())).encode());
             } else if (needsHole(h, c)) {
                 batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
             }
         }
+        run.flush();
         h.referenced += dRef;
         h.logicalReferenced += dLogical;
         h.usedByDataset += dDataset;
@@ -156,6 +158,36 @@ final class Writer {
     private void commitIfLarge() {
         if (engine.batch().size() >= 1 << 16) {
             engine.commit();
+        }
+    }
+
+    /** Blocks bound for consecutive device offsets, written with one call. */
+    private final class Run {
+        private final List<ByteBuffer> blocks = new ArrayList<>();
+        private long start;
+        private long end;
+
+        void add(long offset, ByteBuffer data) throws IOException {
+            if (!blocks.isEmpty() && offset != end) {
+                flush();
+            }
+            if (blocks.isEmpty()) {
+                start = offset;
+                end = offset;
+            }
+            blocks.add(data);
+            end += data.remaining();
+        }
+
+        void flush() throws IOException {
+            if (blocks.size() == 1) {
+                engine.device.write(start, blocks.get(0).duplicate());
+            } else if (!blocks.isEmpty()) {
+                ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
+                blocks.forEach(b -> joined.put(b.duplicate()));
+                engine.device.write(start, joined.flip());
+            }
+            blocks.clear();
         }
     }
 

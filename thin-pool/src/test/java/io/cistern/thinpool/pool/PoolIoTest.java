@@ -68,6 +68,20 @@ class PoolIoTest {
     }
 
     @Test
+    void statusSkipsUnwrittenSpaceOfAHugeSparseVolume() throws Exception {
+        try (Pool pool = TestPools.memory(64 * MiB)) {
+            long tib = 1L << 40;
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(tib));
+            v.write(tib - 8192, random(8, 4096), false).join();
+            assertEquals(new Volume.Status(0, tib - 8192, false), v.status(0).join());
+            assertEquals(new Volume.Status(tib - 8192, 4096, true), v.status(tib - 8000).join());
+            assertEquals(new Volume.Status(tib - 4096, 4096, false), v.status(tib - 1).join());
+            v.unmap(0, tib).join();
+            assertEquals(0, v.properties().used());
+        }
+    }
+
+    @Test
     void partialUnmapZeroesOnlyItsBytes() throws Exception {
         try (Pool pool = TestPools.memory(64 * MiB)) {
             Volume v = pool.createVolume("v", VolumeSpec.sparse(MiB));
