@@ -10,13 +10,28 @@ import java.util.function.BiConsumer;
 /**
  * Metadata changes not yet committed, readable through (like RocksDB's WriteBatchWithIndex): the
  * pool reads its own uncommitted mappings via {@link #get} and {@link #scan}, which merge this batch
- * over a store. Applied all or nothing by {@link KeyValueStore#write}.
+ * over its parent (the batch being committed meanwhile, if any) over a store. Applied all or nothing
+ * by {@link KeyValueStore#write}.
  *
  * <p>Thread-safety: none; owned by the pool's metadata thread until handed to the store.
  */
 public final class Batch {
     private static final byte[] DELETED = new byte[0];
     private final TreeMap<byte[], byte[]> ops = new TreeMap<>(Arrays::compareUnsigned);
+    private volatile Batch parent;
+
+    public Batch() {
+    }
+
+    /** A batch read over {@code parent}, an earlier batch still on its way to the store. */
+    public Batch(Batch parent) {
+        this.parent = parent;
+    }
+
+    /** Forgets the parent once it is in the store (reading through it would give the same answers). */
+    public void detach() {
+        parent = null;
+    }
 
     public void put(byte[] key, byte[] value) {
         ops.put(key, value);
@@ -45,13 +60,15 @@ public final class Batch {
         if (v != null) {
             return v == DELETED ? null : v;
         }
-        return store.get(key);
+        Batch p = parent;
+        return p != null ? p.get(store, key) : store.get(key);
     }
 
     /** Keys in {@code [from, to)} as they will be after this batch is applied to {@code store}. */
     public KeyValueStore.Cursor scan(KeyValueStore store, byte[] from, byte[] to) {
         NavigableMap<byte[], byte[]> mine = ops.subMap(from, true, to, false);
-        KeyValueStore.Cursor base = store.scan(from, to);
+        Batch p = parent;
+        KeyValueStore.Cursor base = p != null ? p.scan(store, from, to) : store.scan(from, to);
         return mine.isEmpty() ? base : new Merged(mine.entrySet().iterator(), base);
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * operation writes its data to newly allocated space (never over live data) and records its
  * metadata changes in the open {@link Batch}. After each run of queued operations the thread
  * commits if anyone waits for durability (FUA, flush), the batch is large, or the commit interval
- * has passed: one device sync, then one synced RocksDB write for every operation since the last
- * commit. Data thus reaches the device before the metadata that points at it.
+ * has passed: the batch goes to a committer thread for one device sync, then one synced RocksDB
+ * write for every operation since the last commit. Data thus reaches the device before the
+ * metadata that points at it. Meanwhile operations go on in a new batch that reads through the one
+ * in flight; one commit is in flight at a time, so commits land in order.
  *
  * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
  * after the commit, so no write can land on bytes that a crash would bring back to life.
@@ -43,8 +47,10 @@ final class Engine implements AutoCloseable {
     private final PoolConfig config;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final List<Extent> deferredFrees = new ArrayList<>();
-    private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private final ExecutorService committer;
+    private List<Extent> deferredFrees = new ArrayList<>();
+    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private Flight flight;
     private Runnable beforeCommit = () -> { };
     private Batch batch = new Batch();
     private long deferredBytes;
@@ -61,6 +67,16 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
+        this.committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pool-" + name + "-commit");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A batch on its way to disk, with what waits for it: frees to release and futures to complete. */
+    private record Flight(Batch batch, List<Extent> frees, List<CompletableFuture<Void>> waiters,
+            CompletableFuture<Void> landed) {
     }
 
     /** Starts the thread; {@code hook} runs on it just before each commit (to add dirty records). */
@@ -141,7 +157,7 @@ final class Engine implements AutoCloseable {
                     op = n + 1 < 1024 ? queue.poll() : null;
                 }
                 if (failure == null && needCommit()) {
-                    commit();
+                    startCommit();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -153,6 +169,7 @@ final class Engine implements AutoCloseable {
         if (failure == null) {
             commit();
         }
+        committer.shutdown();
     }
 
     private boolean needCommit() {
@@ -161,36 +178,90 @@ final class Engine implements AutoCloseable {
     }
 
     /**
-     * Makes everything so far durable: device sync, then the batch in one synced write; then frees
-     * the deferred space and completes the waiters. Runs on the metadata thread, also from an
-     * operation that needs freed space back.
+     * Sends the open batch to the committer unless a commit is in flight (then the loop tries again
+     * when that one lands). Operations continue meanwhile in a batch that reads through it.
      */
-    void commit() {
-        try {
-            beforeCommit.run();
-            if (!batch.isEmpty()) {
-                device.sync();
-                store.write(batch, true);
+    private void startCommit() {
+        if (flight != null) {
+            return;
+        }
+        beforeCommit.run();
+        Flight f = new Flight(batch, deferredFrees, waiters, new CompletableFuture<>());
+        flight = f;
+        batch = new Batch(f.batch());
+        deferredFrees = new ArrayList<>();
+        deferredBytes = 0;
+        waiters = new ArrayList<>();
+        lastCommit = System.nanoTime();
+        committer.execute(() -> {
+            try {
+                if (!f.batch().isEmpty()) {
+                    device.sync();
+                    store.write(f.batch(), true);
+                }
+                f.landed().complete(null);
+            } catch (IOException | RuntimeException e) {
+                f.landed().completeExceptionally(e);
             }
-            for (Extent e : deferredFrees) {
+            queue.add(() -> land(f)); // back on the metadata thread
+        });
+    }
+
+    /** After a flight's commit: frees its space and completes its waiters. Idempotent. */
+    private void land(Flight f) {
+        if (flight != f) {
+            return; // already landed by commit()
+        }
+        flight = null;
+        try {
+            f.landed().join();
+            batch.detach();
+            for (Extent e : f.frees()) {
                 device.punchHole(e.offset(), e.length());
                 allocator.release(e.offset(), e.length());
             }
         } catch (IOException | RuntimeException e) {
-            failure = new PoolException(PoolException.Kind.IO, -1, "commit failed, pool stopped: " + e.getMessage(), e);
-            LOG.error("commit failed; the pool refuses further operations until reopened", e);
-            waiters.forEach(w -> w.completeExceptionally(failure));
-            waiters.clear();
+            fail(e, f.waiters());
             return;
         }
         commits++;
-        batch = new Batch();
-        deferredFrees.clear();
-        deferredBytes = 0;
-        lastCommit = System.nanoTime();
-        List<CompletableFuture<Void>> done = new ArrayList<>(waiters);
+        f.waiters().forEach(w -> w.complete(null));
+        if (failure == null && needCommit()) {
+            startCommit();
+        }
+    }
+
+    private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        failure = new PoolException(PoolException.Kind.IO, -1, "commit failed, pool stopped: " + cause.getMessage(), cause);
+        LOG.error("commit failed; the pool refuses further operations until reopened", cause);
+        failed.forEach(w -> w.completeExceptionally(failure));
+        waiters.forEach(w -> w.completeExceptionally(failure));
         waiters.clear();
-        done.forEach(w -> w.complete(null));
+    }
+
+    /**
+     * Makes everything so far durable before returning, for an operation that needs it now (freed
+     * space back, a check of what is on disk): waits for the flight in the air, then sends and waits
+     * for the open batch. Metadata thread only.
+     */
+    void commit() {
+        if (flight != null) {
+            awaitLanding(flight);
+        }
+        if (failure == null) {
+            startCommit();
+            awaitLanding(flight);
+        }
+    }
+
+    private void awaitLanding(Flight f) {
+        try {
+            f.landed().join();
+        } catch (RuntimeException e) {
+            // land() turns it into the pool's failure
+        }
+        land(f);
     }
 
     /** Stops accepting operations, runs those queued, commits, and stops the thread. */
@@ -200,6 +271,7 @@ final class Engine implements AutoCloseable {
         queue.add(() -> { });
         try {
             thread.join();
+            committer.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

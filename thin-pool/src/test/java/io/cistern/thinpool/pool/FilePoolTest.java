@@ -41,7 +41,8 @@ class FilePoolTest {
             assertEquals(8192, p.volblocksize());
             assertEquals(8192, p.written());
             assertEquals(8192, p.usedbysnapshots());
-            assertTrue(pool.check().clean(), pool.check().problems().toString());
+            CheckReport check = pool.check();
+        assertTrue(check.clean(), check.problems()::toString);
         }
     }
 

@@ -63,7 +63,8 @@ class PoolIoTest {
             assertEquals(0, v.properties().used());
             assertEquals(new Volume.Status(0, 8 * MiB, false), v.status(0).join());
             assertArrayEquals(new byte[8192], bytes(v.read(0, 8192).join()));
-            assertTrue(pool.check().clean(), pool.check().problems().toString());
+            CheckReport check = pool.check();
+        assertTrue(check.clean(), check.problems()::toString);
         }
     }
 

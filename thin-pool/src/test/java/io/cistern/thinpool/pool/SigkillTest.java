@@ -41,7 +41,8 @@ class SigkillTest {
                 // write i went to block i (no wrap-around below 8192), and FUA writes are every third
                 assertArrayEquals(content(i).array(), v.read((long) i * 4096, 4096).join().array(), "block " + i);
             }
-            assertTrue(pool.check().clean(), pool.check().problems().toString());
+            CheckReport check = pool.check();
+        assertTrue(check.clean(), check.problems()::toString);
         }
     }
 

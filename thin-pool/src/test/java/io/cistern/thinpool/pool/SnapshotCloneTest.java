@@ -31,7 +31,8 @@ class SnapshotCloneTest {
 
     @AfterEach
     void close() throws Exception {
-        assertTrue(pool.check().clean(), pool.check().problems().toString());
+        CheckReport check = pool.check();
+        assertTrue(check.clean(), check.problems()::toString);
         pool.close();
     }
 
