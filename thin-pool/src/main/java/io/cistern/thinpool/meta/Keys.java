@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  *                                              unmapped at killGen but kept for a snapshot
  * 'F' u64 chunk                             -> {@link Freelist#CHUNK_BYTES} bytes: allocation bitmap,
  *                                              bit i set = unit chunk*BITS+i allocated
+ * 'R' u64 offset                            -> u32: owners beyond the first of a shared extent
+ *                                              ({@link RefCounts}); absent = one owner
  * </pre>
  *
  * <p>A map key is 25 bytes and its value 16: 41 bytes of metadata per mapped block. A mapId is the id
@@ -30,6 +32,7 @@ public final class Keys {
     public static final byte MAP = 'M';
     public static final byte DEAD = 'K';
     public static final byte FREE = 'F';
+    public static final byte REFS = 'R';
 
     public static final int MAP_KEY_BYTES = 25;
 
@@ -94,6 +97,10 @@ public final class Keys {
 
     public static byte[] free(long chunk) {
         return ByteBuffer.allocate(9).put(FREE).putLong(chunk).array();
+    }
+
+    public static byte[] refs(long offset) {
+        return ByteBuffer.allocate(9).put(REFS).putLong(offset).array();
     }
 
     public static long freeChunkOf(byte[] key) {

@@ -163,14 +163,14 @@ final class Catalog {
         return byId.values().stream().sorted(Comparator.comparing(r -> r.name)).toList();
     }
 
-    /** Space charged to the pool by every head. */
-    long used() {
-        long used = 0;
+    /** The parts of every head's reservation not yet filled by writes (usedbyrefreservation). */
+    long unfilledReservations() {
+        long sum = 0;
         for (DatasetRecord r : byId.values()) {
             if (!r.snapshot()) {
-                used += r.used();
+                sum += r.usedByRefreservation();
             }
         }
-        return used;
+        return sum;
     }
 }

@@ -24,13 +24,15 @@ final class Datasets {
     private final Engine engine;
     private final Catalog catalog;
     private final Space space;
+    private final BlockMap map;
     private final Writer writer;
     private final Snapshots snapshots;
 
-    Datasets(Engine engine, Catalog catalog, Space space, Writer writer, Snapshots snapshots) {
+    Datasets(Engine engine, Catalog catalog, Space space, BlockMap map, Writer writer, Snapshots snapshots) {
         this.engine = engine;
         this.catalog = catalog;
         this.space = space;
+        this.map = map;
         this.writer = writer;
         this.snapshots = snapshots;
     }
@@ -81,6 +83,42 @@ final class Datasets {
         DatasetRecord r = newHead(name, volsize, volblocksize, true);
         r.externalOrigin = image;
         return add(r);
+    }
+
+    /**
+     * A new, independent volume with what {@code src} (a head or snapshot) shows, sharing its extents
+     * by reference count: no data is copied (except blocks of an external image), and {@code src}
+     * may be destroyed afterwards. Like a reflink copy; the copy is charged what it references.
+     */
+    DatasetRecord copy(DatasetRecord src, String name, boolean sparse) throws IOException {
+        Catalog.checkName(name);
+        DatasetRecord r = newHead(name, src.volsize, src.volblocksize, sparse);
+        space.require(r.used(), -1, "volume '" + name + "' reservation");
+        add(r);
+        long blocks = src.volsize / src.volblocksize;
+        long gen = catalog.gen();
+        for (long b = map.nextCandidate(src, 0, blocks); b < blocks; b = map.nextCandidate(src, b + 1, blocks)) {
+            BlockMap.View v = map.view(src, b);
+            if (v.external() != null) {
+                java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(src.volblocksize);
+                map.read(src, b, data);
+                writer.write(r, b, new java.nio.ByteBuffer[] {data.flip()});
+            } else if (v.hasData()) {
+                Mapping m = v.mapping();
+                engine.refs.share(engine.batch(), m.offset());
+                engine.batch().put(Keys.map(r.id, b, gen), m.encode());
+                r.referenced += m.length();
+                r.usedByDataset += m.length();
+                r.written += m.length();
+                r.logicalReferenced += r.volblocksize;
+            }
+            if (engine.batch().size() >= 1 << 16) {
+                engine.commit();
+            }
+        }
+        catalog.touch(r);
+        space.checkThreshold();
+        return r;
     }
 
     private DatasetRecord newHead(String name, long volsize, int volblocksize, boolean sparse) {

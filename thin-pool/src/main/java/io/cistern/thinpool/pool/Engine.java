@@ -6,6 +6,7 @@ import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.Freelist;
+import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,7 @@ final class Engine implements AutoCloseable {
     final KeyValueStore store;
     final Allocator allocator;
     final Freelist freelist;
+    final RefCounts refs;
     private final PoolConfig config;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -54,6 +56,7 @@ final class Engine implements AutoCloseable {
     private Runnable beforeCommit = () -> { };
     private Batch batch = new Batch();
     private long deferredBytes;
+    private long liveBytes;
     private long lastCommit = System.nanoTime();
     private long commits;
     private volatile boolean closing;
@@ -64,6 +67,7 @@ final class Engine implements AutoCloseable {
         this.store = store;
         this.allocator = allocator;
         this.freelist = new Freelist(store, allocator.unit());
+        this.refs = new RefCounts(store);
         this.config = config;
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
@@ -132,11 +136,36 @@ final class Engine implements AutoCloseable {
         return batch;
     }
 
-    /** Marks {@code e} free in the batch and returns it to the allocator after the commit. */
+    /** Mount: bytes the freelist records allocated. */
+    void mounted(long allocatedBytes) {
+        liveBytes = allocatedBytes;
+    }
+
+    /** Records newly allocated extents in the batch. */
+    void allocated(List<Extent> extents) {
+        for (Extent e : extents) {
+            freelist.allocate(batch, e.offset(), e.length());
+            liveBytes += e.length();
+        }
+    }
+
+    /**
+     * Drops one owner of {@code e}. When it was the last, marks it free in the batch; the allocator
+     * gets it back after the commit.
+     */
     void free(Extent e) {
+        if (!refs.release(batch, e.offset())) {
+            return;
+        }
         freelist.release(batch, e.offset(), e.length());
         deferredFrees.add(e);
         deferredBytes += e.length();
+        liveBytes -= e.length();
+    }
+
+    /** Bytes held by mapped extents, each counted once however many maps share it. */
+    long liveBytes() {
+        return liveBytes;
     }
 
     /** Bytes freed but not yet committed (not yet allocatable). */

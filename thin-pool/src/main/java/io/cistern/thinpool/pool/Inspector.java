@@ -73,6 +73,7 @@ final class Inspector {
         engine.commit();
         List<String> problems = new ArrayList<>();
         TreeMap<Long, Long> extents = new TreeMap<>();
+        Map<Long, Integer> owners = new HashMap<>();
         Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written}
         Map<Long, DatasetRecord> heads = new HashMap<>();
         catalog.heads().forEach(h -> heads.put(h.id, h));
@@ -100,10 +101,12 @@ final class Inspector {
                 if (live && Keys.mapBirthOf(c.key()) > h.latestSnapGen) {
                     counter[2] += m.length();
                 }
-                mapped += m.length();
-                Long clash = extents.put(m.offset(), (long) m.length());
-                if (clash != null) {
-                    problems.add("extent " + m.offset() + " owned twice (" + h.name + " block " + block + ")");
+                Long before = extents.put(m.offset(), (long) m.length());
+                owners.merge(m.offset(), 1, Integer::sum);
+                if (before == null) {
+                    mapped += m.length();
+                } else if (before != m.length()) {
+                    problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + m.length());
                 }
                 if (!engine.freelist.isAllocated(m.offset(), m.length())) {
                     problems.add("extent " + m.offset() + "+" + m.length() + " of " + h.name + " block " + block
@@ -118,6 +121,7 @@ final class Inspector {
             }
             end = Math.max(end, e.getKey() + e.getValue());
         }
+        checkOwners(owners, problems);
         checkDeadList(problems);
         PoolRecord sb = catalog.superblock();
         long allocated = engine.freelist.load(new ExtentAllocator(sb.unit()), sb.dataStart(), sb.dataEnd());
@@ -134,6 +138,24 @@ final class Inspector {
             }
         }
         return new CheckReport(extents.size(), mapped, allocated, problems);
+    }
+
+    /** An extent in k maps has a count of k-1 extra owners; no count exists for an unmapped extent. */
+    private void checkOwners(Map<Long, Integer> owners, List<String> problems) {
+        owners.forEach((offset, n) -> {
+            int extra = engine.refs.extra(engine.batch(), offset);
+            if (extra != n - 1) {
+                problems.add("extent " + offset + " is mapped " + n + " times but counts " + (extra + 1) + " owners");
+            }
+        });
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.REFS}, Keys.end(Keys.REFS))) {
+            while (c.next()) {
+                long offset = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                if (!owners.containsKey(offset)) {
+                    problems.add("extent " + offset + " has an owner count but no map points at it");
+                }
+            }
+        }
     }
 
     /** Every dead-list entry names a version that exists and is not the live one. */

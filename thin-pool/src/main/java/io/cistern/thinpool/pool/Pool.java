@@ -53,13 +53,13 @@ public final class Pool implements AutoCloseable {
         this.engine = new Engine(name, device, store, Allocators.create(config.allocator(), sb.unit()), config);
         this.catalog = new Catalog(sb);
         catalog.load(store);
-        engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd());
-        this.space = new Space(catalog, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
+        engine.mounted(engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd()));
+        this.space = new Space(catalog, engine::liveBytes, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
         this.externals = BlockMap.newExternals();
         BlockMap map = new BlockMap(engine, catalog, externals);
         Writer writer = new Writer(engine, catalog, map, space);
         this.snapshots = new Snapshots(engine, catalog, space);
-        this.datasets = new Datasets(engine, catalog, space, writer, snapshots);
+        this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
         this.io = new VolumeIo(engine, catalog, map, writer);
         this.inspector = new Inspector(engine, catalog, map);
         for (DatasetRecord r : catalog.heads()) {
@@ -166,6 +166,14 @@ public final class Pool implements AutoCloseable {
     /** A writable clone of snapshot {@code snapshot}; sparse unless {@code sparse} is false. */
     public Volume clone(String snapshot, String name, boolean sparse) {
         return handle(sync(engine.call(() -> datasets.clone(catalog.find(snapshot), name, sparse))));
+    }
+
+    /**
+     * An independent copy of {@code source} (volume, clone or snapshot) that shares its blocks by
+     * reference count; no data moves, and the source may be destroyed afterwards.
+     */
+    public Volume copy(String source, String name, boolean sparse) {
+        return handle(sync(engine.call(() -> datasets.copy(catalog.find(source), name, sparse))));
     }
 
     /** A writable sparse clone of a read-only external base image (a file or block device). */

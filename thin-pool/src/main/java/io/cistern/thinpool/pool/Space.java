@@ -8,21 +8,24 @@ import java.util.concurrent.ForkJoinPool;
  * Pool-wide space: the capacity datasets may be charged (the data area less a slop that absorbs
  * space freed but not yet committed, as ZFS keeps slop space), what is left, and the soft threshold.
  *
- * <p>A head is charged {@code used = usedbydataset + usedbysnapshots + usedbyrefreservation}, so a
- * reserved volume's guarantee is taken from the pool when it is made, and again (for what snapshots
- * took over) at each snapshot; a sparse volume is charged only what it holds.
+ * <p>The pool is charged the bytes its extents hold (each once, however many maps share it) plus
+ * every head's usedbyrefreservation. So a reserved volume's guarantee is taken from the pool when it
+ * is made, and again (for what snapshots took over) at each snapshot; a sparse volume is charged only
+ * what it holds. Without shared extents this is the sum of the heads' "used", as in ZFS.
  *
  * <p>Thread-safety: metadata thread only, except listener registration.
  */
 final class Space {
     private final Catalog catalog;
+    private final java.util.function.LongSupplier liveBytes;
     private final long capacity;
     private final int softThresholdPercent;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private boolean aboveSoftThreshold;
 
-    Space(Catalog catalog, long dataBytes, int softThresholdPercent) {
+    Space(Catalog catalog, java.util.function.LongSupplier liveBytes, long dataBytes, int softThresholdPercent) {
         this.catalog = catalog;
+        this.liveBytes = liveBytes;
         this.capacity = dataBytes - slop(dataBytes);
         this.softThresholdPercent = softThresholdPercent;
         this.aboveSoftThreshold = aboveThreshold();
@@ -37,13 +40,14 @@ final class Space {
         return capacity;
     }
 
+    /** Charged to the pool: stored bytes and unfilled reservations. */
     long used() {
-        return catalog.used();
+        return liveBytes.getAsLong() + catalog.unfilledReservations();
     }
 
     /** What a dataset without a reservation may still be charged. */
     long available() {
-        return Math.max(0, capacity - catalog.used());
+        return Math.max(0, capacity - used());
     }
 
     /** Throws out-of-space unless {@code more} bytes can be charged (never for a zero or negative change). */
@@ -70,6 +74,6 @@ final class Space {
     }
 
     private boolean aboveThreshold() {
-        return catalog.used() * 100 >= capacity * (long) softThresholdPercent;
+        return used() * 100 >= capacity * (long) softThresholdPercent;
     }
 }

@@ -84,10 +84,9 @@ final class Writer {
         if (changes.isEmpty()) {
             return;
         }
-        long usedBefore = h.used();
-        long usedAfter = h.usedByDataset + dDataset + h.usedBySnapshots + dSnap
-                + Math.max(0, h.refreservation - (h.written + dWritten));
-        space.require(usedAfter - usedBefore, first, "write to '" + h.name + "'");
+        long reservationAfter = Math.max(0, h.refreservation - (h.written + dWritten));
+        long charge = (long) dataBlocks * vbs - freedBytes(h, changes) + reservationAfter - h.usedByRefreservation();
+        space.require(charge, first, "write to '" + h.name + "'");
         List<Extent> extents = allocate((long) dataBlocks * vbs, vbs, first);
 
         Batch batch = engine.batch();
@@ -191,6 +190,19 @@ final class Writer {
         }
     }
 
+    /** Bytes the changes give back to the pool: old versions nobody else holds. */
+    private long freedBytes(DatasetRecord h, List<Change> changes) {
+        long freed = 0;
+        for (Change c : changes) {
+            BlockMap.Version cur = c.cur();
+            if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()
+                    && !engine.refs.shared(engine.batch(), cur.mapping().offset())) {
+                freed += cur.mapping().length();
+            }
+        }
+        return freed;
+    }
+
     private static long oldReferenced(Change c) {
         if (c.cur() != null) {
             return c.cur().mapping().length();
@@ -250,9 +262,7 @@ final class Writer {
             throw new PoolException(PoolException.Kind.OUT_OF_SPACE, block, "out of space: no " + bytes
                     + " free bytes on the device (" + engine.allocator.freeBytes() + " free)", null);
         }
-        for (Extent e : got) {
-            engine.freelist.allocate(engine.batch(), e.offset(), e.length());
-        }
+        engine.allocated(got);
         return got;
     }
 }

@@ -73,6 +73,26 @@ class RecordsTest {
     }
 
     @Test
+    void refCountsCostNothingUntilShared() {
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        RefCounts refs = new RefCounts(store);
+        Batch b = new Batch();
+        assertTrue(refs.release(b, 4096));   // a lone owner: the extent is free
+        refs.share(b, 8192);
+        refs.share(b, 8192);
+        assertEquals(2, refs.extra(b, 8192));
+        store.write(b, true);
+        Batch c = new Batch();
+        assertTrue(!refs.release(c, 8192));
+        assertTrue(refs.shared(c, 8192));
+        assertTrue(!refs.release(c, 8192));
+        assertTrue(!refs.shared(c, 8192));
+        assertTrue(refs.release(c, 8192));   // the last owner
+        store.write(c, true);
+        assertEquals(0, store.bytesUnder(Keys.REFS));
+    }
+
+    @Test
     void freelistRecordsAllocationsAndRebuildsTheAllocator() {
         MemoryKeyValueStore store = new MemoryKeyValueStore();
         Freelist f = new Freelist(store, 4096);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Crashes a pool at many random points (dropping every device write not yet synced, with commits
  * firing at random times) and reopens it. Each recovery must pass the consistency check and equal
  * the volume as it was after some operation no earlier than the last FUA write or completed flush.
- * Snapshots that survive must hold what the volume held when they were taken.
+ * Snapshots and copies that survive must hold what the volume held when they were taken.
  */
 class CrashRecoveryTest {
     private static final int B = 4096;
@@ -72,9 +72,13 @@ class CrashRecoveryTest {
                 Arrays.fill(state, block, block + count, 0);
                 history.add(state.clone());
             } else if (kind < 9) {
-                String name = "s" + op;
-                pool.snapshot("v", name);
-                snapshots.put("v@" + name, state.clone());
+                if (rnd.nextBoolean()) {
+                    pool.snapshot("v", "s" + op);
+                    snapshots.put("v@s" + op, state.clone());
+                } else {
+                    pool.copy("v", "c" + op, true); // shares every extent by reference count
+                    snapshots.put("c" + op, state.clone());
+                }
                 history.add(state.clone());
             } else {
                 v.flush().join();
@@ -104,7 +108,7 @@ class CrashRecoveryTest {
                         + " of " + ops + ": " + Arrays.toString(recovered));
             }
             for (String snap : reopened.list()) {
-                if (snap.contains("@")) {
+                if (!snap.equals("v")) {
                     assertArrayEquals(snapshots.get(snap), read(reopened.volume(snap)), "round " + round + " " + snap);
                 }
             }

@@ -137,6 +137,35 @@ class SnapshotCloneTest {
     }
 
     @Test
+    void copiesShareExtentsByReferenceAndOutliveTheirSource() {
+        ByteBuffer data = random(1, 16 * B);
+        vol.write(0, data, false).join();
+        pool.snapshot("vm", "s");
+        vol.write(0, random(2, B), false).join();
+        vol.flush().join();
+        PoolProperties before = pool.properties();
+        Volume copy = pool.copy("vm@s", "indep", true);
+        assertArrayEquals(bytes(data), bytes(copy.read(0, 16 * B).join()));
+        assertEquals(before.allocated(), pool.properties().allocated()); // nothing copied
+        assertEquals(before.available(), pool.properties().available());
+        VolumeProperties p = pool.properties("indep");
+        assertEquals(16 * B, p.referenced());
+        assertEquals(16 * B, p.used());
+        assertEquals("", p.origin());
+
+        copy.write(B, random(3, B), false).join();              // a shared block is not freed
+        assertEquals(before.available() - B, pool.properties().available());
+        assertArrayEquals(bytes(data), bytes(pool.volume("vm@s").read(0, 16 * B).join()));
+        pool.destroy("vm", true);
+        byte[] expected = bytes(data);
+        System.arraycopy(bytes(random(3, B)), 0, expected, B, B);
+        assertArrayEquals(expected, bytes(copy.read(0, 16 * B).join()));
+        assertEquals(16 * B, pool.properties().allocated());
+        pool.destroy("indep", false);
+        assertEquals(0, pool.properties().allocated());
+    }
+
+    @Test
     void renameCarriesSnapshotsAlong() {
         vol.write(0, random(1, B), false).join();
         pool.snapshot("vm", "s");
