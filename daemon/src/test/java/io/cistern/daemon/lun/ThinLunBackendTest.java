@@ -13,7 +13,6 @@ import io.cistern.thinpool.device.MemoryDevice;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolConfig;
-import io.cistern.thinpool.pool.Volume;
 import io.cistern.thinpool.pool.VolumeSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

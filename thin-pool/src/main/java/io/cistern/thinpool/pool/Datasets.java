@@ -7,6 +7,7 @@ import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -100,9 +101,9 @@ final class Datasets {
         for (long b = map.nextCandidate(src, 0, blocks); b < blocks; b = map.nextCandidate(src, b + 1, blocks)) {
             BlockMap.View v = map.view(src, b);
             if (v.external() != null) {
-                java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(src.volblocksize);
+                ByteBuffer data = ByteBuffer.allocate(src.volblocksize);
                 map.read(src, b, data);
-                writer.write(r, b, new java.nio.ByteBuffer[] {data.flip()});
+                writer.write(r, b, new ByteBuffer[] {data.flip()});
             } else if (v.hasData()) {
                 Mapping m = v.mapping();
                 engine.refs.share(engine.batch(), m.offset());

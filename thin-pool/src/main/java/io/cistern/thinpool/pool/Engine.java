@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -261,7 +262,7 @@ final class Engine implements AutoCloseable {
     }
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         failure = new PoolException(PoolException.Kind.IO, -1, "commit failed, pool stopped: " + cause.getMessage(), cause);
         LOG.error("commit failed; the pool refuses further operations until reopened", cause);
         failed.forEach(w -> w.completeExceptionally(failure));

@@ -11,7 +11,9 @@ import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.PoolRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * destroy...) block until done; data-path methods on {@link Volume} never block.
  */
 public final class Pool implements AutoCloseable {
-    private static final byte[] MAGIC = "CISTERN-THINPOOL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "CISTERN-THINPOOL".getBytes(StandardCharsets.US_ASCII);
     private static final int LABEL_BYTES = 4096;
     private static final int UNIT = 4096;
 
@@ -104,7 +106,7 @@ public final class Pool implements AutoCloseable {
         byte[] magic = new byte[MAGIC.length];
         label.get(magic);
         UUID uuid = new UUID(label.getLong(), label.getLong());
-        if (!java.util.Arrays.equals(magic, MAGIC) || !uuid.equals(sb.uuid())) {
+        if (!Arrays.equals(magic, MAGIC) || !uuid.equals(sb.uuid())) {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device
                     + " does not carry pool " + sb.uuid() + " (label uuid " + uuid + ")");
         }

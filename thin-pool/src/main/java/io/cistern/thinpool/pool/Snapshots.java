@@ -9,6 +9,7 @@ import io.cistern.thinpool.meta.Mapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * Snapshots as generations, after ZFS's birth times and dead lists. Taking a snapshot ends the pool's
@@ -157,7 +158,7 @@ final class Snapshots {
     }
 
     /** Visits every dead version only {@code s} sees: its dead-list key and mapping. */
-    private void forEachOwned(DatasetRecord s, java.util.function.BiConsumer<byte[], Mapping> visitor) {
+    private void forEachOwned(DatasetRecord s, BiConsumer<byte[], Mapping> visitor) {
         long[] around = neighbours(s);
         byte[] to = around[1] == Long.MAX_VALUE ? Keys.end(Keys.DEAD, s.parentId) : Keys.deadFrom(s.parentId, around[1] + 1);
         Batch batch = engine.batch();

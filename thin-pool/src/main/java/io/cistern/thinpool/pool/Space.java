@@ -3,6 +3,7 @@ package io.cistern.thinpool.pool;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongSupplier;
 
 /**
  * Pool-wide space: the capacity datasets may be charged (the data area less a slop that absorbs
@@ -17,13 +18,13 @@ import java.util.concurrent.ForkJoinPool;
  */
 final class Space {
     private final Catalog catalog;
-    private final java.util.function.LongSupplier liveBytes;
+    private final LongSupplier liveBytes;
     private final long capacity;
     private final int softThresholdPercent;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private boolean aboveSoftThreshold;
 
-    Space(Catalog catalog, java.util.function.LongSupplier liveBytes, long dataBytes, int softThresholdPercent) {
+    Space(Catalog catalog, LongSupplier liveBytes, long dataBytes, int softThresholdPercent) {
         this.catalog = catalog;
         this.liveBytes = liveBytes;
         this.capacity = dataBytes - slop(dataBytes);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * A handle on one volume, clone or snapshot: byte-addressed, asynchronous I/O. Any offset and length
@@ -52,7 +53,7 @@ public final class Volume {
         readOnly = r.readOnly;
         reserved = r.refreservation != 0;
         if (old != 0 && old != r.volsize) {
-            capacityListeners.forEach(l -> java.util.concurrent.ForkJoinPool.commonPool().execute(l));
+            capacityListeners.forEach(l -> ForkJoinPool.commonPool().execute(l));
         }
     }
 

@@ -1,7 +1,9 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.meta.DatasetRecord;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,7 +45,7 @@ final class VolumeIo {
 
     CompletableFuture<Void> write(long id, long offset, ByteBuffer data, boolean fua) {
         ByteBuffer src = data.duplicate();
-        java.util.concurrent.Callable<Void> op = () -> {
+        Callable<Void> op = () -> {
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.remaining());
             if (src.remaining() > 0) {
@@ -97,14 +99,14 @@ final class VolumeIo {
         });
     }
 
-    private void zeroBytes(DatasetRecord h, long offset, long length) throws java.io.IOException {
+    private void zeroBytes(DatasetRecord h, long offset, long length) throws IOException {
         if (length > 0) {
             writer.write(h, offset / h.volblocksize, blocks(h, offset, ByteBuffer.allocate((int) length)));
         }
     }
 
     /** The whole blocks a write covers: slices of {@code src}, or patched copies of partial blocks. */
-    private ByteBuffer[] blocks(DatasetRecord h, long offset, ByteBuffer src) throws java.io.IOException {
+    private ByteBuffer[] blocks(DatasetRecord h, long offset, ByteBuffer src) throws IOException {
         int vbs = h.volblocksize;
         long first = offset / vbs;
         long last = (offset + src.remaining() - 1) / vbs;

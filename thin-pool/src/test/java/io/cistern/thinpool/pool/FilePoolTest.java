@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cistern.thinpool.device.FileDevice;
-import io.cistern.thinpool.kv.RocksKeyValueStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
