@@ -19,6 +19,7 @@ public final class Batch {
     private static final byte[] DELETED = new byte[0];
     private final TreeMap<byte[], byte[]> ops = new TreeMap<>(Arrays::compareUnsigned);
     private volatile Batch parent;
+    private long changes;
 
     public Batch() {
     }
@@ -35,10 +36,17 @@ public final class Batch {
 
     public void put(byte[] key, byte[] value) {
         ops.put(key, value);
+        changes++;
     }
 
     public void delete(byte[] key) {
         ops.put(key, DELETED);
+        changes++;
+    }
+
+    /** Puts and deletes so far: tells whether an operation changed the batch. */
+    public long changes() {
+        return changes;
     }
 
     public boolean isEmpty() {

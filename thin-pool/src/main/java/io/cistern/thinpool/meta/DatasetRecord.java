@@ -49,6 +49,8 @@ public final class DatasetRecord {
     public long usedBySnapshots;
     /** Logical bytes (mapped blocks times volblocksize) visible to this dataset. */
     public long logicalReferenced;
+    /** Still being filled (a copy spanning several commits); destroyed at open if a crash left it so. */
+    public boolean incomplete;
 
     public boolean snapshot() {
         return kind == Kind.SNAPSHOT;
@@ -68,14 +70,14 @@ public final class DatasetRecord {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         byte[] ext = externalOrigin.getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(1 + 8 + 4 + n.length + 1 + 16 + 8 * 2 + 4 + ext.length + 8 + 4 + 8 + 1
-                + 8 * 3 + 8 * 5);
+                + 8 * 3 + 8 * 5 + 1);
         out.put((byte) VERSION).putLong(id).putInt(n.length).put(n).put((byte) kind.ordinal())
                 .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
                 .putLong(parentId).putLong(originId).putInt(ext.length).put(ext)
                 .putLong(volsize).putInt(volblocksize).putLong(refreservation).put((byte) (readOnly ? 1 : 0))
                 .putLong(gen).putLong(latestSnapGen).putLong(creationMillis)
                 .putLong(referenced).putLong(written).putLong(usedByDataset).putLong(usedBySnapshots)
-                .putLong(logicalReferenced);
+                .putLong(logicalReferenced).put((byte) (incomplete ? 1 : 0));
         return out.array();
     }
 
@@ -105,6 +107,7 @@ public final class DatasetRecord {
         r.usedByDataset = in.getLong();
         r.usedBySnapshots = in.getLong();
         r.logicalReferenced = in.getLong();
+        r.incomplete = in.get() != 0;
         return r;
     }
 

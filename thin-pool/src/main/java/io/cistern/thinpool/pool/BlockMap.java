@@ -2,12 +2,14 @@ package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.csum.Crc32c;
 import io.cistern.thinpool.device.BlockDevice;
+import io.cistern.thinpool.device.FileDevice;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,16 +45,28 @@ final class BlockMap {
 
     private final Engine engine;
     private final Catalog catalog;
-    private final Map<String, BlockDevice> externals;
+    private final Map<String, BlockDevice> images = new ConcurrentHashMap<>();
 
-    BlockMap(Engine engine, Catalog catalog, Map<String, BlockDevice> externals) {
+    BlockMap(Engine engine, Catalog catalog) {
         this.engine = engine;
         this.catalog = catalog;
-        this.externals = externals;
     }
 
-    static Map<String, BlockDevice> newExternals() {
-        return new ConcurrentHashMap<>();
+    /** The external base image at {@code path}, opened read-only on first use; a missing one fails reads. */
+    BlockDevice image(String path) {
+        return images.computeIfAbsent(path, p -> {
+            try {
+                return FileDevice.openReadOnly(Path.of(p));
+            } catch (IOException e) {
+                throw new PoolException(PoolException.Kind.IO, -1, "cannot open base image " + p + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    void closeImages() throws IOException {
+        for (BlockDevice d : images.values()) {
+            d.close();
+        }
     }
 
     /** The newest version of {@code block} in map {@code mapId} born at or before {@code gen}, or null. */
@@ -77,7 +91,7 @@ final class BlockMap {
                 head = catalog.get(origin.parentId);
                 gen = origin.gen;
             } else if (!head.externalOrigin.isEmpty()) {
-                BlockDevice image = externals.get(head.externalOrigin);
+                BlockDevice image = image(head.externalOrigin);
                 return (long) block * head.volblocksize < image.size() ? new View(null, image) : NOTHING;
             } else {
                 return NOTHING;
@@ -111,7 +125,16 @@ final class BlockMap {
     }
 
     /** Reads what {@code ds} sees at {@code block} into {@code dst}, which has volblocksize bytes left. */
-    void read(DatasetRecord ds, long block, ByteBuffer dst) throws IOException {
+    void read(DatasetRecord ds, long block, ByteBuffer dst) {
+        try {
+            readBlock(ds, block, dst);
+        } catch (IOException e) { // a read changes nothing: fail it alone, the pool goes on
+            throw new PoolException(PoolException.Kind.IO, block, "read of '" + ds.name + "' block " + block
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void readBlock(DatasetRecord ds, long block, ByteBuffer dst) throws IOException {
         int vbs = ds.volblocksize;
         View v = view(ds, block);
         ByteBuffer slot = dst.slice(dst.position(), vbs);

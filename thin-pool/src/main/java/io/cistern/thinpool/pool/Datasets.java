@@ -94,8 +94,38 @@ final class Datasets {
     DatasetRecord copy(DatasetRecord src, String name, boolean sparse) throws IOException {
         Catalog.checkName(name);
         DatasetRecord r = newHead(name, src.volsize, src.volblocksize, sparse);
-        space.require(r.used(), -1, "volume '" + name + "' reservation");
+        space.require(r.used() + externalBytes(src), -1, "copy '" + name + "'");
+        r.incomplete = true; // may span commits: a crash before the end leaves it to be destroyed at open
         add(r);
+        shareBlocks(src, r);
+        r.incomplete = false;
+        catalog.touch(r);
+        space.checkThreshold();
+        return r;
+    }
+
+    /** Destroys what an interrupted copy left; runs once at open. */
+    void destroyIncomplete() {
+        for (DatasetRecord r : catalog.heads()) {
+            if (r.incomplete) {
+                destroy(r, true);
+            }
+        }
+    }
+
+    /** Bytes of {@code ds}'s blocks that only an external image holds (a copy must store them). */
+    private long externalBytes(DatasetRecord ds) {
+        long blocks = ds.volsize / ds.volblocksize;
+        long sum = 0;
+        for (long b = map.nextCandidate(ds, 0, blocks); b < blocks; b = map.nextCandidate(ds, b + 1, blocks)) {
+            if (map.view(ds, b).external() != null) {
+                sum += ds.volblocksize;
+            }
+        }
+        return sum;
+    }
+
+    private void shareBlocks(DatasetRecord src, DatasetRecord r) throws IOException {
         long blocks = src.volsize / src.volblocksize;
         long gen = catalog.gen();
         for (long b = map.nextCandidate(src, 0, blocks); b < blocks; b = map.nextCandidate(src, b + 1, blocks)) {
@@ -117,9 +147,6 @@ final class Datasets {
                 engine.commit();
             }
         }
-        catalog.touch(r);
-        space.checkThreshold();
-        return r;
     }
 
     private DatasetRecord newHead(String name, long volsize, int volblocksize, boolean sparse) {

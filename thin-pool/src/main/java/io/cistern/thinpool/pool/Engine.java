@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
  * after the commit, so no write can land on bytes that a crash would bring back to life.
  *
- * <p>If a commit fails the engine fails: the in-memory state is ahead of the disk, so every later
- * operation completes with {@link PoolException.Kind#IO} until the pool is reopened.
+ * <p>If a commit fails, or an operation fails other than by refusing (a {@link PoolException} thrown
+ * before it changed anything), the engine fails: the in-memory state may be ahead of the disk or
+ * half changed, so nothing more is committed and every later operation completes with
+ * {@link PoolException.Kind#IO} until the pool is reopened at its last commit.
  */
 final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -58,6 +60,8 @@ final class Engine implements AutoCloseable {
     private Batch batch = new Batch();
     private long deferredBytes;
     private long liveBytes;
+    /** Changes operations made to batches already sent (the commit hook's own are not counted). */
+    private long sentChanges;
     private long lastCommit = System.nanoTime();
     private long commits;
     private volatile boolean closing;
@@ -121,13 +125,21 @@ final class Engine implements AutoCloseable {
                 result.completeExceptionally(failure);
                 return;
             }
+            long changes = changes();
             try {
                 task.call();
             } catch (PoolException e) {
-                result.completeExceptionally(e);
+                if (changes() == changes) {
+                    result.completeExceptionally(e); // refused before changing anything
+                } else {
+                    fail(e, List.of());
+                    result.completeExceptionally(failure);
+                }
             } catch (Exception | AssertionError e) {
-                result.completeExceptionally(e instanceof IOException
-                        ? new PoolException(PoolException.Kind.IO, -1, "device I/O failed: " + e.getMessage(), e) : e);
+                // A write failed or a bug struck mid-operation: the open batch may be half made, so it
+                // must never be committed. The pool stops; reopening returns to the last commit.
+                fail(e, List.of());
+                result.completeExceptionally(failure);
             }
         });
     }
@@ -135,6 +147,11 @@ final class Engine implements AutoCloseable {
     /** The batch that collects the current operation's metadata changes. Metadata thread only. */
     Batch batch() {
         return batch;
+    }
+
+    /** Metadata changes made by operations so far: unchanged across an operation means it changed nothing. */
+    private long changes() {
+        return sentChanges + batch.changes();
     }
 
     /** Mount: bytes the freelist records allocated. */
@@ -215,6 +232,7 @@ final class Engine implements AutoCloseable {
         if (flight != null) {
             return;
         }
+        sentChanges += batch.changes();
         beforeCommit.run();
         Flight f = new Flight(batch, deferredFrees, waiters, new CompletableFuture<>());
         flight = f;
@@ -263,8 +281,8 @@ final class Engine implements AutoCloseable {
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        failure = new PoolException(PoolException.Kind.IO, -1, "commit failed, pool stopped: " + cause.getMessage(), cause);
-        LOG.error("commit failed; the pool refuses further operations until reopened", cause);
+        failure = new PoolException(PoolException.Kind.IO, -1, "pool stopped after a failure: " + cause, cause);
+        LOG.error("the pool refuses further operations until reopened", cause);
         failed.forEach(w -> w.completeExceptionally(failure));
         waiters.forEach(w -> w.completeExceptionally(failure));
         waiters.clear();

@@ -48,7 +48,7 @@ public final class Pool implements AutoCloseable {
     private final Snapshots snapshots;
     private final VolumeIo io;
     private final Inspector inspector;
-    private final Map<String, BlockDevice> externals;
+    private final BlockMap map;
     private final Map<Long, Volume> handles = new ConcurrentHashMap<>();
 
     private Pool(String name, BlockDevice device, KeyValueStore store, PoolConfig config, PoolRecord sb) {
@@ -57,19 +57,17 @@ public final class Pool implements AutoCloseable {
         catalog.load(store);
         engine.mounted(engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd()));
         this.space = new Space(catalog, engine::liveBytes, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
-        this.externals = BlockMap.newExternals();
-        BlockMap map = new BlockMap(engine, catalog, externals);
+        this.map = new BlockMap(engine, catalog);
         Writer writer = new Writer(engine, catalog, map, space);
         this.snapshots = new Snapshots(engine, catalog, space);
         this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
         this.io = new VolumeIo(engine, catalog, map, writer);
         this.inspector = new Inspector(engine, catalog, map);
-        for (DatasetRecord r : catalog.heads()) {
-            if (!r.externalOrigin.isEmpty()) {
-                openExternal(r.externalOrigin);
-            }
-        }
         engine.start(() -> catalog.flushTo(engine.batch()));
+        sync(engine.durable(() -> {
+            datasets.destroyIncomplete();
+            return null;
+        }));
     }
 
     /** Formats {@code device} as a new, empty pool whose metadata lives in {@code store}. */
@@ -181,8 +179,7 @@ public final class Pool implements AutoCloseable {
     /** A writable sparse clone of a read-only external base image (a file or block device). */
     public Volume cloneImage(Path image, String name, int volblocksize) {
         String path = image.toAbsolutePath().toString();
-        BlockDevice dev = openExternal(path);
-        return handle(sync(engine.call(() -> datasets.cloneExternal(path, dev.size(), name, volblocksize))));
+        return handle(sync(engine.call(() -> datasets.cloneExternal(path, map.image(path).size(), name, volblocksize))));
     }
 
     /** Returns a volume to its latest snapshot. */
@@ -275,9 +272,7 @@ public final class Pool implements AutoCloseable {
             engine.store.close();
         } finally {
             engine.device.close();
-            for (BlockDevice d : externals.values()) {
-                d.close();
-            }
+            map.closeImages();
         }
     }
 
@@ -308,16 +303,6 @@ public final class Pool implements AutoCloseable {
         } catch (PoolException e) {
             return false;
         }
-    }
-
-    private BlockDevice openExternal(String path) {
-        return externals.computeIfAbsent(path, p -> {
-            try {
-                return FileDevice.openReadOnly(Path.of(p));
-            } catch (IOException e) {
-                throw new PoolException(PoolException.Kind.IO, -1, "cannot open base image " + p + ": " + e.getMessage(), e);
-            }
-        });
     }
 
     private Volume handle(DatasetRecord r) {
