@@ -14,15 +14,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Scrub (read and verify every stored block) and check (fsck of the metadata). Both first commit, so
- * they look at exactly what is on disk, and both report rather than repair.
+ * Scrub (read and verify every stored block) and check (fsck of the metadata); both report rather
+ * than repair. Scrub runs in slices between other operations. Check first commits, so it looks at
+ * exactly what is on disk, and walks everything in one operation, holding up I/O meanwhile: it is
+ * for tests, repair tools and idle pools.
  *
- * <p>Thread-safety: metadata thread only. Both walk the whole pool in one operation, holding up
- * other I/O meanwhile; fine for the sizes tested so far, to be sliced for large pools.
+ * <p>Thread-safety: metadata thread only (scrub submits its own slices).
  */
 final class Inspector {
+    private static final int SCRUB_SLICE = 4096;
     private final Engine engine;
     private final Catalog catalog;
     private final BlockMap map;
@@ -33,40 +36,77 @@ final class Inspector {
         this.map = map;
     }
 
-    ScrubReport scrub() {
-        engine.commit();
-        long blocks = 0;
-        long bytes = 0;
-        List<ScrubReport.Damage> damaged = new ArrayList<>();
+    /** Progress of a scrub between its steps. */
+    private static final class Scrub {
+        final CompletableFuture<ScrubReport> result = new CompletableFuture<>();
+        final List<ScrubReport.Damage> damaged = new ArrayList<>();
+        byte[] from = {Keys.MAP};
+        long blocks;
+        long bytes;
         long lastMap = -1;
         long lastBlock = -1;
-        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.MAP}, Keys.end(Keys.MAP))) {
+    }
+
+    /**
+     * Reads and verifies every stored version, a slice per operation so I/O goes on in between.
+     * Each slice sees the maps as they are then; space freed meanwhile is not reused before the
+     * commit that frees it, so a version read is never one whose bytes were overwritten.
+     */
+    CompletableFuture<ScrubReport> scrub() {
+        Scrub s = new Scrub();
+        next(s);
+        return s.result;
+    }
+
+    private void next(Scrub s) {
+        engine.call(() -> step(s)).whenComplete((more, e) -> {
+            if (e != null) {
+                s.result.completeExceptionally(e);
+            } else if (more) {
+                next(s);
+            } else {
+                s.result.complete(new ScrubReport(s.blocks, s.bytes, List.copyOf(s.damaged)));
+            }
+        });
+    }
+
+    /** Verifies up to {@link #SCRUB_SLICE} versions; returns true if there are more. */
+    private boolean step(Scrub s) {
+        int n = 0;
+        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, s.from, Keys.end(Keys.MAP))) {
             while (c.next()) {
+                if (n++ == SCRUB_SLICE) {
+                    s.from = c.key();
+                    return true;
+                }
                 long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
                 long block = Keys.mapBlockOf(c.key());
-                boolean live = mapId != lastMap || block != lastBlock; // newest version of its block
-                lastMap = mapId;
-                lastBlock = block;
+                boolean live = mapId != s.lastMap || block != s.lastBlock; // newest version of its block
+                s.lastMap = mapId;
+                s.lastBlock = block;
                 Mapping m = Mapping.decode(c.value());
-                if (m.hole()) {
-                    continue;
-                }
-                blocks++;
-                bytes += m.length();
-                String reason;
-                try {
-                    ByteBuffer data = ByteBuffer.allocate(m.length());
-                    engine.device.read(m.offset(), data);
-                    reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
-                } catch (IOException e) {
-                    reason = "read error: " + e.getMessage();
-                }
-                if (reason != null) {
-                    damaged.add(new ScrubReport.Damage(catalog.get(mapId).name, block, live, reason));
+                if (!m.hole()) {
+                    verify(s, mapId, block, live, m);
                 }
             }
         }
-        return new ScrubReport(blocks, bytes, damaged);
+        return false;
+    }
+
+    private void verify(Scrub s, long mapId, long block, boolean live, Mapping m) {
+        s.blocks++;
+        s.bytes += m.length();
+        String reason;
+        try {
+            ByteBuffer data = ByteBuffer.allocate(m.length());
+            engine.device.read(m.offset(), data);
+            reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
+        } catch (IOException e) {
+            reason = "read error: " + e.getMessage();
+        }
+        if (reason != null) {
+            s.damaged.add(new ScrubReport.Damage(catalog.get(mapId).name, block, live, reason));
+        }
     }
 
     CheckReport check() {

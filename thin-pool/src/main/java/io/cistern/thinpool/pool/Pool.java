@@ -246,7 +246,7 @@ public final class Pool implements AutoCloseable {
 
     /** Reads and verifies every stored block; damage is reported, not repaired. */
     public CompletableFuture<ScrubReport> scrub() {
-        return engine.call(inspector::scrub);
+        return inspector.scrub();
     }
 
     /** Checks that maps, dead lists, freelist and counters agree; problems are listed, not repaired. */

@@ -116,6 +116,25 @@ class PoolIoTest {
     }
 
     @Test
+    void scrubRunsInSlicesWhileWritesGoOn() throws Exception {
+        MemoryDevice device = new MemoryDevice(64 * MiB);
+        try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(32 * MiB));
+            v.write(0, random(9, 5000 * 4096), true).join();
+            byte[] last = bytes(v.read(4999L * 4096, 4096).join());
+            long offset = findOnDevice(device, last);
+            device.write(offset, ByteBuffer.wrap(new byte[] {(byte) ~last[0]}));
+            java.util.concurrent.CompletableFuture<ScrubReport> scrub = pool.scrub();
+            for (int i = 0; i < 50; i++) { // interleaved with the slices
+                v.write((6000L + i) * 4096, random(10 + i, 4096), false).join();
+            }
+            ScrubReport report = scrub.join();
+            assertTrue(report.blocks() >= 5000, report.blocks() + " blocks");
+            assertEquals(java.util.List.of(new ScrubReport.Damage("v", 4999, true, "checksum mismatch")), report.damaged());
+        }
+    }
+
+    @Test
     void outOfRangeAndReadOnlyAreRefused() throws Exception {
         try (Pool pool = TestPools.memory(64 * MiB)) {
             Volume v = pool.createVolume("v", VolumeSpec.sparse(MiB));
