@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Every block read is checked against its CRC32C; a mismatch fails the read with
  * {@link PoolException.Kind#CHECKSUM}, never returns the bytes.
  *
- * <p>Thread-safety: metadata thread only.
+ * <p>Thread-safety: metadata thread only, except reading a resolved {@link View}.
  */
 final class BlockMap {
     /** One version: birth generation and where its bytes are. */
@@ -126,17 +126,24 @@ final class BlockMap {
 
     /** Reads what {@code ds} sees at {@code block} into {@code dst}, which has volblocksize bytes left. */
     void read(DatasetRecord ds, long block, ByteBuffer dst) {
+        read(ds.name, ds.volblocksize, block, view(ds, block), dst);
+    }
+
+    /**
+     * Reads the block {@code v} (resolved earlier on the metadata thread) into {@code dst}, which has
+     * {@code vbs} bytes left, checking its CRC32C. Any thread; the caller keeps the space from reuse.
+     * An I/O error fails this read alone: a read changes nothing, so the pool goes on.
+     */
+    void read(String name, int vbs, long block, View v, ByteBuffer dst) {
         try {
-            readBlock(ds, block, dst);
-        } catch (IOException e) { // a read changes nothing: fail it alone, the pool goes on
-            throw new PoolException(PoolException.Kind.IO, block, "read of '" + ds.name + "' block " + block
+            readBlock(name, vbs, block, v, dst);
+        } catch (IOException e) {
+            throw new PoolException(PoolException.Kind.IO, block, "read of '" + name + "' block " + block
                     + " failed: " + e.getMessage(), e);
         }
     }
 
-    private void readBlock(DatasetRecord ds, long block, ByteBuffer dst) throws IOException {
-        int vbs = ds.volblocksize;
-        View v = view(ds, block);
+    private void readBlock(String name, int vbs, long block, View v, ByteBuffer dst) throws IOException {
         ByteBuffer slot = dst.slice(dst.position(), vbs);
         if (v.external() != null) {
             long at = block * vbs;
@@ -150,7 +157,7 @@ final class BlockMap {
             ByteBuffer data = slot.slice(0, m.length());
             engine.device.read(m.offset(), data);
             if (Crc32c.of(data.flip()) != m.crc()) {
-                throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + ds.name
+                throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + name
                         + "' block " + block + " (device offset " + m.offset() + "): the block is damaged", null);
             }
             zero(slot, m.length(), vbs);

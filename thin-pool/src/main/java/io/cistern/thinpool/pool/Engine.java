@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * in flight; one commit is in flight at a time, so commits land in order.
  *
  * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
- * after the commit, so no write can land on bytes that a crash would bring back to life.
+ * after the commit, so no write can land on bytes that a crash would bring back to life, and only
+ * once no read in flight may still look at it ({@link ReadPins}): reads resolve their mappings here
+ * and read the device on reader threads.
  *
  * <p>If a commit fails, or an operation fails other than by refusing (a {@link PoolException} thrown
  * before it changed anything), the engine fails: the in-memory state may be ahead of the disk or
@@ -53,6 +56,8 @@ final class Engine implements AutoCloseable {
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final ExecutorService committer;
+    private final ExecutorService readers;
+    private final ReadPins pins = new ReadPins();
     private List<Extent> deferredFrees = new ArrayList<>();
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
@@ -76,11 +81,16 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
-        this.committer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "pool-" + name + "-commit");
+        this.committer = Executors.newSingleThreadExecutor(daemon("pool-" + name + "-commit"));
+        this.readers = Executors.newFixedThreadPool(config.readThreads(), daemon("pool-" + name + "-read"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /** A batch on its way to disk, with what waits for it: frees to release and futures to complete. */
@@ -217,6 +227,7 @@ final class Engine implements AutoCloseable {
             commit();
         }
         committer.shutdown();
+        readers.shutdown();
     }
 
     private boolean needCommit() {
@@ -264,10 +275,8 @@ final class Engine implements AutoCloseable {
         try {
             f.landed().join();
             batch.detach();
-            for (Extent e : f.frees()) {
-                device.punchHole(e.offset(), e.length());
-                allocator.release(e.offset(), e.length());
-            }
+            pins.hold(f.frees());
+            releaseFrees();
         } catch (IOException | RuntimeException e) {
             fail(e, f.waiters());
             return;
@@ -277,6 +286,40 @@ final class Engine implements AutoCloseable {
         if (failure == null && needCommit()) {
             startCommit();
         }
+    }
+
+    /** Punches and returns to the allocator the landed frees that no read in flight can see. */
+    private void releaseFrees() throws IOException {
+        for (Extent e : pins.releasable()) {
+            device.punchHole(e.offset(), e.length());
+            allocator.release(e.offset(), e.length());
+        }
+    }
+
+    /**
+     * Runs {@code read} on a reader thread, with the space it may look at kept from reuse until it
+     * is done. Call on the metadata thread, after resolving the read's mappings.
+     */
+    <T> CompletableFuture<T> readAsync(Callable<T> read) {
+        long pinned = pins.pin();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        readers.execute(() -> {
+            try {
+                result.complete(read.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            } finally {
+                pins.unpin(pinned);
+                queue.add(() -> {
+                    try {
+                        releaseFrees();
+                    } catch (IOException e) {
+                        fail(e, List.of());
+                    }
+                });
+            }
+        });
+        return result;
     }
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
@@ -320,6 +363,7 @@ final class Engine implements AutoCloseable {
         try {
             thread.join();
             committer.awaitTermination(1, TimeUnit.MINUTES);
+            readers.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -28,19 +28,28 @@ final class VolumeIo {
         this.writer = writer;
     }
 
+    /** Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread. */
     CompletableFuture<ByteBuffer> read(long id, long offset, int length) {
         return engine.call(() -> {
             DatasetRecord ds = catalog.get(id);
             checkRange(ds, offset, length);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
-            long last = length == 0 ? first - 1 : (offset + length - 1) / vbs;
-            ByteBuffer whole = ByteBuffer.allocate((int) ((last - first + 1) * vbs));
-            for (long b = first; b <= last; b++) {
-                map.read(ds, b, whole);
+            int count = length == 0 ? 0 : (int) ((offset + length - 1) / vbs - first + 1);
+            BlockMap.View[] views = new BlockMap.View[count];
+            for (int i = 0; i < count; i++) {
+                views[i] = map.view(ds, first + i);
             }
-            return whole.position((int) (offset - first * vbs)).limit((int) (offset - first * vbs) + length).slice();
-        });
+            String name = ds.name;
+            return engine.readAsync(() -> {
+                ByteBuffer whole = ByteBuffer.allocate(count * vbs);
+                for (int i = 0; i < count; i++) {
+                    map.read(name, vbs, first + i, views[i], whole);
+                }
+                int skip = (int) (offset - first * vbs);
+                return whole.position(skip).limit(skip + length).slice();
+            });
+        }).thenCompose(f -> f);
     }
 
     CompletableFuture<Void> write(long id, long offset, ByteBuffer data, boolean fua) {
