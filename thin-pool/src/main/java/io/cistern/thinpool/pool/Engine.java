@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
  * after the commit, so no write can land on bytes that a crash would bring back to life, and only
- * once no read in flight may still look at it ({@link ReadPins}): reads resolve their mappings here
+ * once no read in flight may still look at it ({@link Readers}): reads resolve their mappings here
  * and read the device on reader threads.
  *
  * <p>If a commit fails, or an operation fails other than by refusing (a {@link PoolException} thrown
@@ -56,8 +56,8 @@ final class Engine implements AutoCloseable {
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final ExecutorService committer;
-    private final ExecutorService readers;
-    private final ReadPins pins = new ReadPins();
+    /** Reader threads; submit reads on the metadata thread after resolving their mappings. */
+    final Readers readers;
     private List<Extent> deferredFrees = new ArrayList<>();
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
@@ -82,10 +82,10 @@ final class Engine implements AutoCloseable {
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
         this.committer = Executors.newSingleThreadExecutor(daemon("pool-" + name + "-commit"));
-        this.readers = Executors.newFixedThreadPool(config.readThreads(), daemon("pool-" + name + "-read"));
+        this.readers = new Readers("pool-" + name + "-read", config.readThreads(), () -> queue.add(this::releaseFreesOrFail));
     }
 
-    private static ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -227,7 +227,6 @@ final class Engine implements AutoCloseable {
             commit();
         }
         committer.shutdown();
-        readers.shutdown();
     }
 
     private boolean needCommit() {
@@ -275,7 +274,7 @@ final class Engine implements AutoCloseable {
         try {
             f.landed().join();
             batch.detach();
-            pins.hold(f.frees());
+            readers.hold(f.frees());
             releaseFrees();
         } catch (IOException | RuntimeException e) {
             fail(e, f.waiters());
@@ -290,36 +289,18 @@ final class Engine implements AutoCloseable {
 
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
     private void releaseFrees() throws IOException {
-        for (Extent e : pins.releasable()) {
+        for (Extent e : readers.releasable()) {
             device.punchHole(e.offset(), e.length());
             allocator.release(e.offset(), e.length());
         }
     }
 
-    /**
-     * Runs {@code read} on a reader thread, with the space it may look at kept from reuse until it
-     * is done. Call on the metadata thread, after resolving the read's mappings.
-     */
-    <T> CompletableFuture<T> readAsync(Callable<T> read) {
-        long pinned = pins.pin();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        readers.execute(() -> {
-            try {
-                result.complete(read.call());
-            } catch (Exception e) {
-                result.completeExceptionally(e);
-            } finally {
-                pins.unpin(pinned);
-                queue.add(() -> {
-                    try {
-                        releaseFrees();
-                    } catch (IOException e) {
-                        fail(e, List.of());
-                    }
-                });
-            }
-        });
-        return result;
+    private void releaseFreesOrFail() {
+        try {
+            releaseFrees();
+        } catch (IOException e) {
+            fail(e, List.of());
+        }
     }
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
@@ -363,13 +344,9 @@ final class Engine implements AutoCloseable {
         try {
             thread.join();
             committer.awaitTermination(1, TimeUnit.MINUTES);
-            readers.awaitTermination(1, TimeUnit.MINUTES);
+            readers.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    PoolException failure() {
-        return failure;
     }
 }

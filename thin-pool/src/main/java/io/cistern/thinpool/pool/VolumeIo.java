@@ -41,7 +41,7 @@ final class VolumeIo {
                 views[i] = map.view(ds, first + i);
             }
             String name = ds.name;
-            return engine.readAsync(() -> {
+            return engine.readers.submit(() -> {
                 ByteBuffer whole = ByteBuffer.allocate(count * vbs);
                 for (int i = 0; i < count; i++) {
                     map.read(name, vbs, first + i, views[i], whole);
