@@ -13,7 +13,7 @@ import java.util.concurrent.ForkJoinPool;
  * within volsize work; a write that covers part of a block reads, modifies and writes that block
  * inside the pool, atomically with respect to other I/O.
  *
- * <p>Futures complete on the pool's thread (callers hop to their own before heavy work). A write
+ * <p>Futures complete on the pool's threads (callers hop to their own before heavy work). A write
  * without FUA completes once it is visible to reads, and is durable after the next completed
  * {@link #flush()} or at the commit interval; with FUA it completes once durable. Failures are
  * {@link PoolException}s: OUT_OF_SPACE (reads go on), CHECKSUM, READ_ONLY, IO.
