@@ -35,7 +35,12 @@ public final class FileDevice implements BlockDevice {
             throw new IOException("open " + path + ": " + LibC.get().strerror(LibC.errno()));
         }
         this.fd = descriptor;
-        this.size = Files.isRegularFile(path) ? channel.size() : blockDeviceSize();
+        try {
+            this.size = Files.isRegularFile(path) ? channel.size() : blockDeviceSize();
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Creates a new file of {@code size} bytes: sparse, or with every byte allocated up front. */

@@ -80,6 +80,24 @@ class FilePoolTest {
     }
 
     @Test
+    void severalPoolsRunSideBySide() throws Exception {
+        try (Pool a = Pool.createOnFile(dir.resolve("a.img"), 16 * MiB, false, dir.resolve("meta-a"), PoolConfig.defaults());
+                Pool b = Pool.createOnFile(dir.resolve("b.img"), 16 * MiB, false, dir.resolve("meta-b"), PoolConfig.defaults())) {
+            a.createVolume("v", VolumeSpec.sparse(MiB)).write(0, random(1, 4096), false).join();
+            b.createVolume("v", VolumeSpec.sparse(MiB)).write(0, random(2, 4096), false).join();
+            assertArrayEquals(bytes(random(1, 4096)), bytes(a.volume("v").read(0, 4096).join()));
+            assertArrayEquals(bytes(random(2, 4096)), bytes(b.volume("v").read(0, 4096).join()));
+        }
+    }
+
+    @Test
+    void aSpecialFileThatIsNoBlockDeviceIsRefusedClearly() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> FileDevice.open(Path.of("/dev/null")));
+        assertTrue(e.getMessage().startsWith("BLKGETSIZE64 /dev/null: "), e.getMessage());
+    }
+
+    @Test
     void concurrentFuaWritesShareCommits() throws Exception {
         try (Pool pool = Pool.createOnFile(dir.resolve("p.img"), 64 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
             Volume v = pool.createVolume("v", VolumeSpec.sparse(8 * MiB));
