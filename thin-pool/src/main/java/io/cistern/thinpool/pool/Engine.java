@@ -9,6 +9,7 @@ import io.cistern.thinpool.meta.Freelist;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -289,9 +290,16 @@ final class Engine implements AutoCloseable {
 
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
     private void releaseFrees() throws IOException {
-        for (Extent e : readers.releasable()) {
-            device.punchHole(e.offset(), e.length());
-            allocator.release(e.offset(), e.length());
+        List<Extent> frees = new ArrayList<>(readers.releasable());
+        frees.sort(Comparator.comparingLong(Extent::offset));
+        for (int i = 0; i < frees.size(); ) {
+            long start = frees.get(i).offset();
+            long end = start;
+            for (; i < frees.size() && frees.get(i).offset() == end; i++) { // one punch per run
+                end += frees.get(i).length();
+                allocator.release(frees.get(i).offset(), frees.get(i).length());
+            }
+            device.punchHole(start, end - start);
         }
     }
 
