@@ -64,10 +64,15 @@ public final class Pool implements AutoCloseable {
         this.io = new VolumeIo(engine, catalog, map, writer);
         this.inspector = new Inspector(engine, catalog, map);
         engine.start(() -> catalog.flushTo(engine.batch()));
-        sync(engine.durable(() -> {
-            datasets.destroyIncomplete();
-            return null;
-        }));
+        try {
+            sync(engine.durable(() -> {
+                datasets.destroyIncomplete();
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
     }
 
     /** Formats {@code device} as a new, empty pool whose metadata lives in {@code store}. */
@@ -107,6 +112,10 @@ public final class Pool implements AutoCloseable {
         if (!Arrays.equals(magic, MAGIC) || !uuid.equals(sb.uuid())) {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device
                     + " does not carry pool " + sb.uuid() + " (label uuid " + uuid + ")");
+        }
+        if (device.size() < sb.dataEnd()) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device + " has " + device.size()
+                    + " bytes but pool " + sb.uuid() + " needs " + sb.dataEnd());
         }
         return new Pool(name, device, store, config, sb);
     }
