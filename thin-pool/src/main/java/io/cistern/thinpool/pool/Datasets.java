@@ -266,6 +266,16 @@ final class Datasets {
         space.checkThreshold();
     }
 
+    /** Returns {@code h} to its latest snapshot {@code s}, volsize and reservation included. */
+    void rollback(DatasetRecord h, DatasetRecord s) {
+        long reservation = h.refreservation == 0 ? 0 : reservationFor(s.volsize, h.volblocksize);
+        space.require(reservation - h.refreservation, -1, "rollback of '" + h.name + "' to a larger volsize");
+        snapshots.rollback(h, s);
+        h.refreservation = reservation;
+        catalog.touch(h);
+        space.checkThreshold();
+    }
+
     void setReadonly(DatasetRecord h, boolean readonly) {
         h.readOnly = readonly;
         catalog.touch(h);

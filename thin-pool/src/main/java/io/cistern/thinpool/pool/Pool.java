@@ -196,7 +196,7 @@ public final class Pool implements AutoCloseable {
         sync(engine.call(() -> {
             DatasetRecord s = snapshotRecord(snapshot);
             DatasetRecord h = catalog.get(s.parentId);
-            snapshots.rollback(h, s);
+            datasets.rollback(h, s);
             refresh(h);
             return null;
         }));

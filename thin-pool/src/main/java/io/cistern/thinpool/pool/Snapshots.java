@@ -111,7 +111,8 @@ final class Snapshots {
 
     /**
      * Returns head {@code h} to its latest snapshot {@code s}: versions born since are freed and the
-     * versions they killed live again. Never needs more space than the head is already charged.
+     * versions they killed live again, and volsize is the snapshot's. With an unchanged reservation it
+     * never needs more space than the head is already charged.
      */
     void rollback(DatasetRecord h, DatasetRecord s) {
         if (h.latestSnapGen != s.gen) {

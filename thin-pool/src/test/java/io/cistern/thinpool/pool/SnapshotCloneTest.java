@@ -100,6 +100,21 @@ class SnapshotCloneTest {
     }
 
     @Test
+    void rollbackRestoresVolsizeAndTheReservationFollows() {
+        Volume thick = pool.createVolume("thick", VolumeSpec.reserved(MiB));
+        thick.write(0, random(1, B), false).join();
+        pool.snapshot("thick", "small");
+        pool.setVolsize("thick", 2 * MiB);
+        thick.write(2 * MiB - B, random(2, B), false).join();
+        pool.rollback("thick@small");
+        assertEquals(MiB, thick.volsize());
+        VolumeProperties p = pool.properties("thick");
+        assertEquals(MiB + 3 * 4096, p.refreservation()); // 256 blocks * 48 bytes, in whole units
+        assertEquals(p.refreservation(), p.usedbyrefreservation());
+        assertArrayEquals(bytes(random(1, B)), bytes(thick.read(0, B).join()));
+    }
+
+    @Test
     void clonesAreWritableAndShareTheirOrigin() {
         ByteBuffer golden = random(1, 16 * B);
         vol.write(0, golden, false).join();
