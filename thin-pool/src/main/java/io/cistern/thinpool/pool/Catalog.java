@@ -75,6 +75,7 @@ final class Catalog {
         return superblock.gen();
     }
 
+    /** The record, even of a dataset being destroyed (internal use). */
     DatasetRecord get(long id) {
         DatasetRecord r = byId.get(id);
         if (r == null) {
@@ -83,9 +84,18 @@ final class Catalog {
         return r;
     }
 
+    /** The record of a dataset users may see and do I/O on. */
+    DatasetRecord live(long id) {
+        DatasetRecord r = get(id);
+        if (r.incomplete) {
+            throw new PoolException(PoolException.Kind.NOT_FOUND, "'" + r.name + "' is being destroyed");
+        }
+        return r;
+    }
+
     DatasetRecord find(String name) {
         Long id = byName.get(name);
-        if (id == null) {
+        if (id == null || byId.get(id).incomplete) {
             throw new PoolException(PoolException.Kind.NOT_FOUND, "no dataset named '" + name + "'");
         }
         return byId.get(id);
@@ -93,6 +103,11 @@ final class Catalog {
 
     boolean exists(String name) {
         return byName.containsKey(name);
+    }
+
+    /** Every dataset users may see, sorted by name. */
+    List<DatasetRecord> visible() {
+        return all().stream().filter(r -> !r.incomplete).toList();
     }
 
     void add(DatasetRecord r, Batch batch) {

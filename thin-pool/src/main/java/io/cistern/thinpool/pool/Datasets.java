@@ -1,15 +1,10 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.alloc.Extent;
-import io.cistern.thinpool.kv.Batch;
-import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -104,15 +99,6 @@ final class Datasets {
         return r;
     }
 
-    /** Destroys what an interrupted copy left; runs once at open. */
-    void destroyIncomplete() {
-        for (DatasetRecord r : catalog.heads()) {
-            if (r.incomplete) {
-                destroy(r, true);
-            }
-        }
-    }
-
     /** Bytes of {@code ds}'s blocks that only an external image holds (a copy must store them). */
     private long externalBytes(DatasetRecord ds) {
         long blocks = ds.volsize / ds.volblocksize;
@@ -170,53 +156,6 @@ final class Datasets {
         catalog.add(r, engine.batch());
         space.checkThreshold();
         return r;
-    }
-
-    /** Destroys a head or snapshot; with {@code recursive} also its snapshots and their clones. */
-    void destroy(DatasetRecord r, boolean recursive) {
-        if (r.snapshot()) {
-            if (recursive) {
-                for (DatasetRecord c : catalog.clonesOf(r.id)) {
-                    destroy(c, true);
-                }
-            }
-            snapshots.destroy(r);
-            return;
-        }
-        List<DatasetRecord> snaps = catalog.snapshotsOf(r.id);
-        if (!recursive && !snaps.isEmpty()) {
-            throw new PoolException(PoolException.Kind.BUSY, "'" + r.name + "' has snapshots "
-                    + snaps.stream().map(s -> s.name).toList() + "; destroy them first or destroy recursively");
-        }
-        for (DatasetRecord s : snaps) {
-            if (!recursive && !catalog.clonesOf(s.id).isEmpty()) {
-                throw new PoolException(PoolException.Kind.BUSY, "'" + s.name + "' has clones");
-            }
-            for (DatasetRecord c : catalog.clonesOf(s.id)) {
-                destroy(c, true);
-            }
-        }
-        Batch batch = engine.batch();
-        for (byte prefix : new byte[] {Keys.MAP, Keys.DEAD}) {
-            List<byte[]> keys = new ArrayList<>();
-            List<Mapping> mappings = new ArrayList<>();
-            try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.start(prefix, r.id), Keys.end(prefix, r.id))) {
-                while (c.next()) {
-                    keys.add(c.key());
-                    mappings.add(prefix == Keys.MAP ? Mapping.decode(c.value()) : null);
-                }
-            }
-            for (int i = 0; i < keys.size(); i++) {
-                batch.delete(keys.get(i));
-                Mapping m = mappings.get(i);
-                if (m != null && !m.hole()) {
-                    engine.free(new Extent(m.offset(), m.length()));
-                }
-            }
-        }
-        snaps.forEach(s -> catalog.remove(s, batch));
-        catalog.remove(r, batch);
-        space.checkThreshold();
     }
 
     void rename(DatasetRecord r, String newName) {

@@ -46,6 +46,7 @@ public final class Pool implements AutoCloseable {
     private final Space space;
     private final Datasets datasets;
     private final Snapshots snapshots;
+    private final Destroyer destroyer;
     private final VolumeIo io;
     private final Inspector inspector;
     private final BlockMap map;
@@ -61,12 +62,13 @@ public final class Pool implements AutoCloseable {
         Writer writer = new Writer(engine, catalog, map, space);
         this.snapshots = new Snapshots(engine, catalog, space);
         this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
+        this.destroyer = new Destroyer(engine, catalog, space, snapshots);
         this.io = new VolumeIo(engine, catalog, map, writer);
         this.inspector = new Inspector(engine, catalog, map);
         engine.start(() -> catalog.flushTo(engine.batch()));
         try {
             sync(engine.durable(() -> {
-                datasets.destroyIncomplete();
+                destroyer.finishIncomplete();
                 return null;
             }));
         } catch (RuntimeException e) {
@@ -164,7 +166,7 @@ public final class Pool implements AutoCloseable {
 
     /** Every dataset name, sorted. */
     public List<String> list() {
-        return sync(engine.call(() -> catalog.all().stream().map(r -> r.name).toList()));
+        return sync(engine.call(() -> catalog.visible().stream().map(r -> r.name).toList()));
     }
 
     /** Snapshots {@code volume} as {@code volume@snapName}; O(1). */
@@ -202,10 +204,18 @@ public final class Pool implements AutoCloseable {
         }));
     }
 
-    /** Destroys a dataset; refused while it has snapshots or clones, unless {@code recursive}. */
+    /**
+     * Destroys a dataset; refused while it has snapshots or clones, unless {@code recursive}. Gone
+     * from sight at once; its space is freed in slices between other operations.
+     */
     public void destroy(String name, boolean recursive) {
+        List<Long> drain = sync(engine.call(() -> destroyer.begin(catalog.find(name), recursive)));
+        for (long id : drain) {
+            while (!sync(engine.call(() -> destroyer.drain(id)))) {
+                Thread.onSpinWait(); // each slice is one operation; I/O runs in between
+            }
+        }
         sync(engine.durable(() -> {
-            datasets.destroy(catalog.find(name), recursive);
             handles.keySet().removeIf(id -> !catalogHas(id));
             return null;
         }));

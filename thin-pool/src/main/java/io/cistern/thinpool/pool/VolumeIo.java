@@ -31,7 +31,7 @@ final class VolumeIo {
     /** Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread. */
     CompletableFuture<ByteBuffer> read(long id, long offset, int length) {
         return engine.call(() -> {
-            DatasetRecord ds = catalog.get(id);
+            DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, length);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
@@ -85,7 +85,7 @@ final class VolumeIo {
 
     CompletableFuture<Volume.Status> status(long id, long offset) {
         return engine.call(() -> {
-            DatasetRecord ds = catalog.get(id);
+            DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, 1);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
@@ -139,7 +139,7 @@ final class VolumeIo {
     }
 
     private DatasetRecord writable(long id) {
-        DatasetRecord h = catalog.get(id);
+        DatasetRecord h = catalog.live(id);
         if (h.snapshot() || h.readOnly) {
             throw new PoolException(PoolException.Kind.READ_ONLY, "'" + h.name + "' is read-only");
         }

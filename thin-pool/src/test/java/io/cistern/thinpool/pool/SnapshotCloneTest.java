@@ -181,6 +181,27 @@ class SnapshotCloneTest {
     }
 
     @Test
+    void aLargeVolumeIsDestroyedInSlicesAndItsNameFreedAtOnce() throws Exception {
+        try (Pool big = Pool.create("big", new DiscardDevice(1L << 30), new io.cistern.thinpool.kv.MemoryKeyValueStore(),
+                PoolConfig.defaults())) {
+            Volume doomed = big.createVolume("doomed", VolumeSpec.sparse(512 * MiB));
+            ByteBuffer mib = random(1, (int) MiB);
+            for (int i = 0; i < 300; i++) { // 76800 blocks: more than one slice of 65536 keys
+                doomed.write(i * MiB, mib, false).join();
+            }
+            big.snapshot("doomed", "s");
+            doomed.write(0, mib, false).join();
+            big.destroy("doomed", true);
+            assertKind(PoolException.Kind.NOT_FOUND, () -> doomed.write(0, mib, false).join());
+            assertEquals(List.of(), big.list());
+            big.createVolume("doomed", VolumeSpec.sparse(MiB)); // the name is free again
+            assertEquals(0, big.properties().allocated());
+            CheckReport check = big.check();
+            assertTrue(check.clean(), check.problems()::toString);
+        }
+    }
+
+    @Test
     void renameCarriesSnapshotsAlong() {
         vol.write(0, random(1, B), false).join();
         pool.snapshot("vm", "s");
