@@ -18,7 +18,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,16 +81,8 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
-        this.committer = Executors.newSingleThreadExecutor(daemon("pool-" + name + "-commit"));
-        this.readers = new Readers("pool-" + name + "-read", config.readThreads(), () -> queue.add(this::releaseFreesOrFail));
-    }
-
-    static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        this.committer = Executors.newSingleThreadExecutor(Readers.daemon("pool-" + name + "-commit"));
+        this.readers = new Readers("pool-" + name + "-read", config.readThreads(), () -> queue.add(this::releaseFrees));
     }
 
     /** A batch on its way to disk, with what waits for it: frees to release and futures to complete. */
@@ -289,23 +280,19 @@ final class Engine implements AutoCloseable {
     }
 
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
-    private void releaseFrees() throws IOException {
+    private void releaseFrees() {
         List<Extent> frees = new ArrayList<>(readers.releasable());
         frees.sort(Comparator.comparingLong(Extent::offset));
-        for (int i = 0; i < frees.size(); ) {
-            long start = frees.get(i).offset();
-            long end = start;
-            for (; i < frees.size() && frees.get(i).offset() == end; i++) { // one punch per run
-                end += frees.get(i).length();
-                allocator.release(frees.get(i).offset(), frees.get(i).length());
-            }
-            device.punchHole(start, end - start);
-        }
-    }
-
-    private void releaseFreesOrFail() {
         try {
-            releaseFrees();
+            for (int i = 0; i < frees.size(); ) {
+                long start = frees.get(i).offset();
+                long end = start;
+                for (; i < frees.size() && frees.get(i).offset() == end; i++) { // one punch per run
+                    end += frees.get(i).length();
+                    allocator.release(frees.get(i).offset(), frees.get(i).length());
+                }
+                device.punchHole(start, end - start);
+            }
         } catch (IOException e) {
             fail(e, List.of());
         }

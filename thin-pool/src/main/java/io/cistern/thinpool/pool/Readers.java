@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,8 +34,17 @@ final class Readers implements AutoCloseable {
 
     /** {@code afterRead} runs after each read, on its thread: a chance to release held space. */
     Readers(String name, int count, Runnable afterRead) {
-        this.threads = Executors.newFixedThreadPool(count, Engine.daemon(name));
+        this.threads = Executors.newFixedThreadPool(count, daemon(name));
         this.afterRead = afterRead;
+    }
+
+    /** Daemon threads named {@code name}: a pool must never keep the process alive. */
+    static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Runs {@code read} on a reader thread, with the space it may look at pinned until it is done. */
