@@ -267,9 +267,13 @@ final class Engine implements AutoCloseable {
             f.landed().join();
             batch.detach();
             readers.hold(f.frees());
-            releaseFrees();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             fail(e, f.waiters());
+            return;
+        }
+        releaseFrees();
+        if (failure != null) {
+            f.waiters().forEach(w -> w.completeExceptionally(failure));
             return;
         }
         commits++;
