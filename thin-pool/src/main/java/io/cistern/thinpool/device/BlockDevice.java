@@ -1,0 +1,42 @@
+package io.cistern.thinpool.device;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The raw space a pool lives on: a file, a block device or memory. Offsets are bytes from the start
+ * of the device. The pool never overwrites live data in place, so a device needs no atomicity beyond
+ * "a completed {@link #sync()} makes every earlier completed write durable".
+ *
+ * <p>Behind an interface so tests can inject faults (drop every write not yet synced, fail reads).
+ *
+ * <p>Thread-safety: implementations accept concurrent calls on disjoint ranges.
+ */
+public interface BlockDevice extends AutoCloseable {
+
+    /** Capacity in bytes. */
+    long size();
+
+    /** Reads exactly {@code dst.remaining()} bytes at {@code offset} into {@code dst}. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    /** Writes all remaining bytes of {@code src} at {@code offset}; durable only after {@link #sync()}. */
+    void write(long offset, ByteBuffer src) throws IOException;
+
+    /** Makes every write completed before this call durable (fdatasync). */
+    void sync() throws IOException;
+
+    /**
+     * Gives the storage behind a range back to the layer below (fallocate PUNCH_HOLE on a file); the
+     * range then reads as zeros. Returns false if this device cannot, which is never an error.
+     */
+    boolean punchHole(long offset, long length) throws IOException;
+
+    /** True if writes are refused (an external read-only base image). */
+    default boolean readOnly() {
+        return false;
+    }
+
+    @Override
+    void close() throws IOException;
+}

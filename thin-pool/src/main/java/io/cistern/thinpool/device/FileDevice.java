@@ -1,0 +1,163 @@
+package io.cistern.thinpool.device;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import jnr.ffi.byref.LongLongByReference;
+
+/**
+ * A pool device on a regular file (sparse or preallocated) or a whole block device. Data moves
+ * through a {@link FileChannel}; a second descriptor from libc serves fallocate and ioctl, which
+ * Java does not offer. Hole punching uses fallocate(PUNCH_HOLE|KEEP_SIZE), so freed space goes back
+ * to the filesystem below a file-backed pool at once.
+ *
+ * <p>Thread-safety: positional reads and writes on a FileChannel are safe concurrently.
+ */
+public final class FileDevice implements BlockDevice {
+    private final Path path;
+    private final FileChannel channel;
+    private final int fd;
+    private final long size;
+    private final boolean readOnly;
+    private volatile boolean punchSupported = true;
+
+    private FileDevice(Path path, boolean readOnly) throws IOException {
+        this.path = path;
+        this.readOnly = readOnly;
+        this.channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        int descriptor = LibC.get().open(path.toString(), readOnly ? LibC.O_RDONLY : LibC.O_RDWR);
+        if (descriptor < 0) {
+            channel.close();
+            throw new IOException("open " + path + ": " + LibC.get().strerror(LibC.errno()));
+        }
+        this.fd = descriptor;
+        try {
+            this.size = Files.isRegularFile(path) ? channel.size() : blockDeviceSize();
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Creates a new file of {@code size} bytes: sparse, or with every byte allocated up front. */
+    public static FileDevice create(Path path, long size, boolean preallocate) throws IOException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("device size must be positive: " + size);
+        }
+        Files.createFile(path);
+        try {
+            if (preallocate) {
+                int fd = LibC.get().open(path.toString(), LibC.O_RDWR);
+                int rc = fd < 0 ? -1 : LibC.get().fallocate(fd, 0, 0, size);
+                int errno = rc == 0 ? 0 : LibC.errno();
+                if (fd >= 0) {
+                    LibC.get().close(fd);
+                }
+                if (rc != 0) {
+                    throw new IOException("preallocate " + path + ": " + LibC.get().strerror(errno));
+                }
+            } else {
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.allocate(1), size - 1); // sparse: only the last byte is written
+                }
+            }
+            return new FileDevice(path, false);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+    }
+
+    /** Opens an existing file or block device for reading and writing. */
+    public static FileDevice open(Path path) throws IOException {
+        return new FileDevice(path, false);
+    }
+
+    /** Opens an existing file or block device read-only, e.g. an external base image. */
+    public static FileDevice openReadOnly(Path path) throws IOException {
+        return new FileDevice(path, true);
+    }
+
+    private long blockDeviceSize() throws IOException {
+        LongLongByReference result = new LongLongByReference();
+        if (LibC.get().ioctl(fd, LibC.BLKGETSIZE64, result) != 0) {
+            throw new IOException("BLKGETSIZE64 " + path + ": " + LibC.get().strerror(LibC.errno()));
+        }
+        return result.longValue();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        long at = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, at);
+            if (n < 0) {
+                throw new IOException("read past the end of " + path + " at " + at);
+            }
+            at += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (readOnly) {
+            throw new IOException(path + " is read-only");
+        }
+        long at = offset;
+        while (src.hasRemaining()) {
+            at += channel.write(src, at);
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        if (!readOnly) {
+            channel.force(false);
+        }
+    }
+
+    @Override
+    public boolean punchHole(long offset, long length) throws IOException {
+        if (readOnly || !punchSupported) {
+            return false;
+        }
+        int mode = LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE;
+        if (LibC.get().fallocate(fd, mode, offset, length) == 0) {
+            return true;
+        }
+        int errno = LibC.errno();
+        if (errno == 95 /* EOPNOTSUPP */ || errno == 22 /* EINVAL: e.g. a block device without discard */) {
+            punchSupported = false;
+            return false;
+        }
+        throw new IOException("punch hole " + path + ": " + LibC.get().strerror(errno));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            channel.close();
+        } finally {
+            LibC.get().close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

@@ -1,0 +1,351 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.alloc.Allocator;
+import io.cistern.thinpool.alloc.Extent;
+import io.cistern.thinpool.device.BlockDevice;
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.Freelist;
+import io.cistern.thinpool.meta.RefCounts;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's one metadata thread and its group commit, after BlueStore's kv_sync_thread.
+ *
+ * <p>Every operation runs on this thread, in submission order, so pool state needs no locks. An
+ * operation writes its data to newly allocated space (never over live data) and records its
+ * metadata changes in the open {@link Batch}. After each run of queued operations the thread
+ * commits if anyone waits for durability (FUA, flush), the batch is large, or the commit interval
+ * has passed: the batch goes to a committer thread for one device sync, then one synced RocksDB
+ * write for every operation since the last commit. Data thus reaches the device before the
+ * metadata that points at it. Meanwhile operations go on in a new batch that reads through the one
+ * in flight; one commit is in flight at a time, so commits land in order.
+ *
+ * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
+ * after the commit, so no write can land on bytes that a crash would bring back to life, and only
+ * once no read in flight may still look at it ({@link Readers}): reads resolve their mappings here
+ * and read the device on reader threads.
+ *
+ * <p>If a commit fails, or an operation fails other than by refusing (a {@link PoolException} thrown
+ * before it changed anything), the engine fails: the in-memory state may be ahead of the disk or
+ * half changed, so nothing more is committed and every later operation completes with
+ * {@link PoolException.Kind#IO} until the pool is reopened at its last commit.
+ */
+final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    final BlockDevice device;
+    final KeyValueStore store;
+    final Allocator allocator;
+    final Freelist freelist;
+    final RefCounts refs;
+    private final PoolConfig config;
+    private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final ExecutorService committer;
+    /** Reader threads; submit reads on the metadata thread after resolving their mappings. */
+    final Readers readers;
+    private List<Extent> deferredFrees = new ArrayList<>();
+    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private Flight flight;
+    private Runnable beforeCommit = () -> { };
+    private Batch batch = new Batch();
+    private long deferredBytes;
+    private long liveBytes;
+    /** Changes operations made to batches already sent (the commit hook's own are not counted). */
+    private long sentChanges;
+    private long lastCommit = System.nanoTime();
+    private long commits;
+    private volatile boolean closing;
+    private volatile PoolException failure;
+
+    Engine(String name, BlockDevice device, KeyValueStore store, Allocator allocator, PoolConfig config) {
+        this.device = device;
+        this.store = store;
+        this.allocator = allocator;
+        this.freelist = new Freelist(store, allocator.unit());
+        this.refs = new RefCounts(store);
+        this.config = config;
+        this.thread = new Thread(this::loop, "pool-" + name);
+        this.thread.setDaemon(true);
+        this.committer = Executors.newSingleThreadExecutor(Readers.daemon("pool-" + name + "-commit"));
+        this.readers = new Readers("pool-" + name + "-read", config.readThreads(), () -> queue.add(this::releaseFrees));
+    }
+
+    /** A batch on its way to disk, with what waits for it: frees to release and futures to complete. */
+    private record Flight(Batch batch, List<Extent> frees, List<CompletableFuture<Void>> waiters,
+            CompletableFuture<Void> landed) {
+    }
+
+    /** Starts the thread; {@code hook} runs on it just before each commit (to add dirty records). */
+    void start(Runnable hook) {
+        this.beforeCommit = hook;
+        thread.start();
+    }
+
+    /** Runs {@code op} on the metadata thread; the future completes with its result. */
+    <T> CompletableFuture<T> call(Callable<T> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(result, () -> {
+            result.complete(op.call());
+            return null;
+        });
+        return result;
+    }
+
+    /** Runs {@code op} and completes only after the commit that makes its effects durable. */
+    CompletableFuture<Void> durable(Callable<Void> op) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        submit(result, () -> {
+            op.call();
+            waiters.add(result);
+            return null;
+        });
+        return result;
+    }
+
+    private void submit(CompletableFuture<?> result, Callable<Void> task) {
+        if (closing) {
+            result.completeExceptionally(new PoolException(PoolException.Kind.CLOSED, "pool is closed"));
+            return;
+        }
+        queue.add(() -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            long changes = changes();
+            try {
+                task.call();
+            } catch (PoolException e) {
+                if (changes() == changes) {
+                    result.completeExceptionally(e); // refused before changing anything
+                } else {
+                    fail(e, List.of());
+                    result.completeExceptionally(failure);
+                }
+            } catch (Exception | AssertionError e) {
+                // A write failed or a bug struck mid-operation: the open batch may be half made, so it
+                // must never be committed. The pool stops; reopening returns to the last commit.
+                fail(e, List.of());
+                result.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** The batch that collects the current operation's metadata changes. Metadata thread only. */
+    Batch batch() {
+        return batch;
+    }
+
+    /** Metadata changes made by operations so far: unchanged across an operation means it changed nothing. */
+    private long changes() {
+        return sentChanges + batch.changes();
+    }
+
+    /** Mount: bytes the freelist records allocated. */
+    void mounted(long allocatedBytes) {
+        liveBytes = allocatedBytes;
+    }
+
+    /** Records newly allocated extents in the batch. */
+    void allocated(List<Extent> extents) {
+        for (Extent e : extents) {
+            freelist.allocate(batch, e.offset(), e.length());
+            liveBytes += e.length();
+        }
+    }
+
+    /**
+     * Drops one owner of {@code e}. When it was the last, marks it free in the batch; the allocator
+     * gets it back after the commit.
+     */
+    void free(Extent e) {
+        if (!refs.release(batch, e.offset())) {
+            return;
+        }
+        freelist.release(batch, e.offset(), e.length());
+        deferredFrees.add(e);
+        deferredBytes += e.length();
+        liveBytes -= e.length();
+    }
+
+    /** Bytes held by mapped extents, each counted once however many maps share it. */
+    long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Bytes freed but not yet committed (not yet allocatable). */
+    long deferredBytes() {
+        return deferredBytes;
+    }
+
+    long commits() {
+        return commits;
+    }
+
+    private void loop() {
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Runnable op = queue.poll(config.commitIntervalMillis(), TimeUnit.MILLISECONDS);
+                for (int n = 0; op != null && n < 1024; n++) {
+                    op.run();
+                    op = n + 1 < 1024 ? queue.poll() : null;
+                }
+                if (failure == null && needCommit()) {
+                    startCommit();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("pool operation failed outside its future", e);
+            }
+        }
+        if (failure == null) {
+            commit();
+        }
+        committer.shutdown();
+    }
+
+    private boolean needCommit() {
+        return !waiters.isEmpty() || batch.size() >= config.maxBatchKeys()
+                || (!batch.isEmpty() && System.nanoTime() - lastCommit >= config.commitIntervalMillis() * 1_000_000);
+    }
+
+    /**
+     * Sends the open batch to the committer unless a commit is in flight (then the loop tries again
+     * when that one lands). Operations continue meanwhile in a batch that reads through it.
+     */
+    private void startCommit() {
+        if (flight != null) {
+            return;
+        }
+        sentChanges += batch.changes();
+        beforeCommit.run();
+        Flight f = new Flight(batch, deferredFrees, waiters, new CompletableFuture<>());
+        flight = f;
+        batch = new Batch(f.batch());
+        deferredFrees = new ArrayList<>();
+        deferredBytes = 0;
+        waiters = new ArrayList<>();
+        lastCommit = System.nanoTime();
+        committer.execute(() -> {
+            try {
+                if (!f.batch().isEmpty()) {
+                    device.sync();
+                    store.write(f.batch(), true);
+                }
+                f.landed().complete(null);
+            } catch (IOException | RuntimeException e) {
+                f.landed().completeExceptionally(e);
+            }
+            queue.add(() -> land(f)); // back on the metadata thread
+        });
+    }
+
+    /** After a flight's commit: frees its space and completes its waiters. Idempotent. */
+    private void land(Flight f) {
+        if (flight != f) {
+            return; // already landed by commit()
+        }
+        flight = null;
+        try {
+            f.landed().join();
+            batch.detach();
+            readers.hold(f.frees());
+        } catch (RuntimeException e) {
+            fail(e, f.waiters());
+            return;
+        }
+        releaseFrees();
+        if (failure != null) {
+            f.waiters().forEach(w -> w.completeExceptionally(failure));
+            return;
+        }
+        commits++;
+        f.waiters().forEach(w -> w.complete(null));
+        if (failure == null && needCommit()) {
+            startCommit();
+        }
+    }
+
+    /** Punches and returns to the allocator the landed frees that no read in flight can see. */
+    private void releaseFrees() {
+        List<Extent> frees = new ArrayList<>(readers.releasable());
+        frees.sort(Comparator.comparingLong(Extent::offset));
+        try {
+            for (int i = 0; i < frees.size(); ) {
+                long start = frees.get(i).offset();
+                long end = start;
+                for (; i < frees.size() && frees.get(i).offset() == end; i++) { // one punch per run
+                    end += frees.get(i).length();
+                    allocator.release(frees.get(i).offset(), frees.get(i).length());
+                }
+                device.punchHole(start, end - start);
+            }
+        } catch (IOException e) {
+            fail(e, List.of());
+        }
+    }
+
+    private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        failure = new PoolException(PoolException.Kind.IO, -1, "pool stopped after a failure: " + cause, cause);
+        LOG.error("the pool refuses further operations until reopened", cause);
+        failed.forEach(w -> w.completeExceptionally(failure));
+        waiters.forEach(w -> w.completeExceptionally(failure));
+        waiters.clear();
+    }
+
+    /**
+     * Makes everything so far durable before returning, for an operation that needs it now (freed
+     * space back, a check of what is on disk): waits for the flight in the air, then sends and waits
+     * for the open batch. Metadata thread only.
+     */
+    void commit() {
+        if (flight != null) {
+            awaitLanding(flight);
+        }
+        if (failure == null) {
+            startCommit();
+            awaitLanding(flight);
+        }
+    }
+
+    private void awaitLanding(Flight f) {
+        try {
+            f.landed().join();
+        } catch (RuntimeException e) {
+            // land() turns it into the pool's failure
+        }
+        land(f);
+    }
+
+    /** Stops accepting operations, runs those queued, commits, and stops the thread. */
+    @Override
+    public void close() {
+        closing = true;
+        queue.add(() -> { });
+        try {
+            thread.join();
+            committer.awaitTermination(1, TimeUnit.MINUTES);
+            readers.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

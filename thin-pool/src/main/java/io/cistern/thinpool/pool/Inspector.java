@@ -1,0 +1,220 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.alloc.ExtentAllocator;
+import io.cistern.thinpool.csum.Crc32c;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.Keys;
+import io.cistern.thinpool.meta.Mapping;
+import io.cistern.thinpool.meta.PoolRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Scrub (read and verify every stored block) and check (fsck of the metadata); both report rather
+ * than repair. Scrub runs in slices between other operations. Check first commits, so it looks at
+ * exactly what is on disk, and walks everything in one operation, holding up I/O meanwhile: it is
+ * for tests, repair tools and idle pools.
+ *
+ * <p>Thread-safety: metadata thread only (scrub submits its own slices).
+ */
+final class Inspector {
+    private static final int SCRUB_SLICE = 4096;
+    private final Engine engine;
+    private final Catalog catalog;
+    private final BlockMap map;
+
+    Inspector(Engine engine, Catalog catalog, BlockMap map) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.map = map;
+    }
+
+    /** Progress of a scrub between its steps. */
+    private static final class Scrub {
+        final CompletableFuture<ScrubReport> result = new CompletableFuture<>();
+        final List<ScrubReport.Damage> damaged = new ArrayList<>();
+        byte[] from = {Keys.MAP};
+        long blocks;
+        long bytes;
+        long lastMap = -1;
+        long lastBlock = -1;
+    }
+
+    /**
+     * Reads and verifies every stored version, a slice per operation so I/O goes on in between.
+     * Each slice sees the maps as they are then; space freed meanwhile is not reused before the
+     * commit that frees it, so a version read is never one whose bytes were overwritten.
+     */
+    CompletableFuture<ScrubReport> scrub() {
+        Scrub s = new Scrub();
+        next(s);
+        return s.result;
+    }
+
+    private void next(Scrub s) {
+        engine.call(() -> step(s)).whenComplete((more, e) -> {
+            if (e != null) {
+                s.result.completeExceptionally(e);
+            } else if (more) {
+                next(s);
+            } else {
+                s.result.complete(new ScrubReport(s.blocks, s.bytes, List.copyOf(s.damaged)));
+            }
+        });
+    }
+
+    /** Verifies up to {@link #SCRUB_SLICE} versions; returns true if there are more. */
+    private boolean step(Scrub s) {
+        int n = 0;
+        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, s.from, Keys.end(Keys.MAP))) {
+            while (c.next()) {
+                if (n++ == SCRUB_SLICE) {
+                    s.from = c.key();
+                    return true;
+                }
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.mapBlockOf(c.key());
+                boolean live = mapId != s.lastMap || block != s.lastBlock; // newest version of its block
+                s.lastMap = mapId;
+                s.lastBlock = block;
+                Mapping m = Mapping.decode(c.value());
+                if (!m.hole()) {
+                    verify(s, mapId, block, live, m);
+                }
+            }
+        }
+        return false;
+    }
+
+    private void verify(Scrub s, long mapId, long block, boolean live, Mapping m) {
+        s.blocks++;
+        s.bytes += m.length();
+        String reason;
+        try {
+            ByteBuffer data = ByteBuffer.allocate(m.length());
+            engine.device.read(m.offset(), data);
+            reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
+        } catch (IOException e) {
+            reason = "read error: " + e.getMessage();
+        }
+        if (reason != null) {
+            s.damaged.add(new ScrubReport.Damage(catalog.get(mapId).name, block, live, reason));
+        }
+    }
+
+    CheckReport check() {
+        engine.commit();
+        List<String> problems = new ArrayList<>();
+        TreeMap<Long, Long> extents = new TreeMap<>();
+        Map<Long, Integer> owners = new HashMap<>();
+        Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written}
+        Map<Long, DatasetRecord> heads = new HashMap<>();
+        catalog.heads().forEach(h -> heads.put(h.id, h));
+        long mapped = 0;
+        long lastMap = -1;
+        long lastBlock = -1;
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.MAP}, Keys.end(Keys.MAP))) {
+            while (c.next()) {
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.mapBlockOf(c.key());
+                boolean live = mapId != lastMap || block != lastBlock;
+                lastMap = mapId;
+                lastBlock = block;
+                Mapping m = Mapping.decode(c.value());
+                DatasetRecord h = heads.get(mapId);
+                if (h == null) {
+                    problems.add("map " + mapId + " block " + block + " belongs to no volume");
+                    continue;
+                }
+                long[] counter = counters.computeIfAbsent(mapId, k -> new long[3]);
+                if (m.hole()) {
+                    continue;
+                }
+                counter[live ? 0 : 1] += m.length();
+                if (live && Keys.mapBirthOf(c.key()) > h.latestSnapGen) {
+                    counter[2] += m.length();
+                }
+                Long before = extents.put(m.offset(), (long) m.length());
+                owners.merge(m.offset(), 1, Integer::sum);
+                if (before == null) {
+                    mapped += m.length();
+                } else if (before != m.length()) {
+                    problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + m.length());
+                }
+                if (!engine.freelist.isAllocated(m.offset(), m.length())) {
+                    problems.add("extent " + m.offset() + "+" + m.length() + " of " + h.name + " block " + block
+                            + " is mapped but recorded free");
+                }
+            }
+        }
+        long end = -1;
+        for (Map.Entry<Long, Long> e : extents.entrySet()) {
+            if (e.getKey() < end) {
+                problems.add("extent " + e.getKey() + " overlaps the extent before it");
+            }
+            end = Math.max(end, e.getKey() + e.getValue());
+        }
+        checkOwners(owners, problems);
+        checkDeadList(problems);
+        PoolRecord sb = catalog.superblock();
+        long allocated = engine.freelist.load(new ExtentAllocator(sb.unit()), sb.dataStart(), sb.dataEnd());
+        if (allocated != mapped) {
+            problems.add("freelist records " + allocated + " bytes allocated but maps hold " + mapped
+                    + (allocated > mapped ? " (leak)" : " (lost)"));
+        }
+        for (DatasetRecord h : catalog.heads()) {
+            long[] counter = counters.getOrDefault(h.id, new long[3]);
+            if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots || counter[2] != h.written) {
+                problems.add(h.name + ": counters say usedbydataset " + h.usedByDataset + ", usedbysnapshots "
+                        + h.usedBySnapshots + ", written " + h.written + " but the map holds " + counter[0] + ", "
+                        + counter[1] + " and " + counter[2]);
+            }
+        }
+        return new CheckReport(extents.size(), mapped, allocated, problems);
+    }
+
+    /** An extent in k maps has a count of k-1 extra owners; no count exists for an unmapped extent. */
+    private void checkOwners(Map<Long, Integer> owners, List<String> problems) {
+        owners.forEach((offset, n) -> {
+            int extra = engine.refs.extra(engine.batch(), offset);
+            if (extra != n - 1) {
+                problems.add("extent " + offset + " is mapped " + n + " times but counts " + (extra + 1) + " owners");
+            }
+        });
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.REFS}, Keys.end(Keys.REFS))) {
+            while (c.next()) {
+                long offset = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                if (!owners.containsKey(offset)) {
+                    problems.add("extent " + offset + " has an owner count but no map points at it");
+                }
+            }
+        }
+    }
+
+    /** Every dead-list entry names a version that exists and is not the live one. */
+    private void checkDeadList(List<String> problems) {
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.DEAD}, Keys.end(Keys.DEAD))) {
+            while (c.next()) {
+                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long block = Keys.deadBlockOf(c.key());
+                long birth = Keys.deadBirthOf(c.key());
+                if (engine.store.get(Keys.map(mapId, block, birth)) == null) {
+                    problems.add("dead-list entry for map " + mapId + " block " + block + " birth " + birth
+                            + " has no version");
+                } else {
+                    BlockMap.Version newest = map.find(mapId, block, Long.MAX_VALUE);
+                    if (newest != null && newest.birth() == birth) {
+                        problems.add("map " + mapId + " block " + block + ": live version is on the dead list");
+                    }
+                }
+            }
+        }
+    }
+}

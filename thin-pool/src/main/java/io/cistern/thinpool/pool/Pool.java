@@ -1,0 +1,349 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.alloc.Allocators;
+import io.cistern.thinpool.device.BlockDevice;
+import io.cistern.thinpool.device.FileDevice;
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.kv.RocksKeyValueStore;
+import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.Keys;
+import io.cistern.thinpool.meta.PoolRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A thin pool: volumes, snapshots and clones on one device, with metadata in a key-value store.
+ * The façade the daemon uses; data I/O goes through {@link Volume} handles.
+ *
+ * <p>Layout: the device holds a 4 KiB label (magic, pool uuid) and then the data area, in extents
+ * of the allocation unit; the store holds everything else (see {@link Keys}). The label and the
+ * superblock name the same uuid, so a store is never applied to the wrong device.
+ *
+ * <p>Crash behaviour: a commit is one device sync then one synced metadata batch. After a crash the
+ * pool opens at the last commit: every write acknowledged with FUA or before a completed flush is
+ * there; later writes may be missing, never half-applied; space they took is free again.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Management methods (create, snapshot,
+ * destroy...) block until done; data-path methods on {@link Volume} never block.
+ */
+public final class Pool implements AutoCloseable {
+    private static final byte[] MAGIC = "CISTERN-THINPOOL".getBytes(StandardCharsets.US_ASCII);
+    private static final int LABEL_BYTES = 4096;
+    private static final int UNIT = 4096;
+
+    private final Engine engine;
+    private final Catalog catalog;
+    private final Space space;
+    private final Datasets datasets;
+    private final Snapshots snapshots;
+    private final Destroyer destroyer;
+    private final VolumeIo io;
+    private final Inspector inspector;
+    private final BlockMap map;
+    private final Map<Long, Volume> handles = new ConcurrentHashMap<>();
+
+    private Pool(String name, BlockDevice device, KeyValueStore store, PoolConfig config, PoolRecord sb) {
+        this.engine = new Engine(name, device, store, Allocators.create(config.allocator(), sb.unit()), config);
+        this.catalog = new Catalog(sb);
+        catalog.load(store);
+        engine.mounted(engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd()));
+        this.space = new Space(catalog, engine::liveBytes, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
+        this.map = new BlockMap(engine, catalog);
+        Writer writer = new Writer(engine, catalog, map, space);
+        this.snapshots = new Snapshots(engine, catalog, space);
+        this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
+        this.destroyer = new Destroyer(engine, catalog, space, snapshots);
+        this.io = new VolumeIo(engine, catalog, map, writer);
+        this.inspector = new Inspector(engine, catalog, map);
+        engine.start(() -> catalog.flushTo(engine.batch()));
+        try {
+            sync(engine.durable(() -> {
+                destroyer.finishIncomplete();
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** Formats {@code device} as a new, empty pool whose metadata lives in {@code store}. */
+    public static Pool create(String name, BlockDevice device, KeyValueStore store, PoolConfig config) throws IOException {
+        long dataEnd = device.size() / UNIT * UNIT;
+        if (dataEnd < LABEL_BYTES + 16L * UNIT) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device of " + device.size() + " bytes is too small");
+        }
+        if (store.get(Keys.superblock()) != null) {
+            throw new PoolException(PoolException.Kind.ALREADY_EXISTS, "the metadata store already holds a pool");
+        }
+        PoolRecord sb = new PoolRecord(PoolRecord.VERSION, UUID.randomUUID(), LABEL_BYTES, dataEnd, UNIT, 1, 1,
+                System.currentTimeMillis());
+        ByteBuffer label = ByteBuffer.allocate(LABEL_BYTES).put(MAGIC).putLong(sb.uuid().getMostSignificantBits())
+                .putLong(sb.uuid().getLeastSignificantBits()).clear();
+        device.write(0, label);
+        device.sync();
+        Batch batch = new Batch();
+        batch.put(Keys.superblock(), sb.encode());
+        store.write(batch, true);
+        return new Pool(name, device, store, config, sb);
+    }
+
+    /** Opens an existing pool, at its last commit. */
+    public static Pool open(String name, BlockDevice device, KeyValueStore store, PoolConfig config) throws IOException {
+        byte[] raw = store.get(Keys.superblock());
+        if (raw == null) {
+            throw new PoolException(PoolException.Kind.NOT_FOUND, "no pool in the metadata store");
+        }
+        PoolRecord sb = PoolRecord.decode(raw);
+        ByteBuffer label = ByteBuffer.allocate(MAGIC.length + 16);
+        device.read(0, label);
+        label.flip();
+        byte[] magic = new byte[MAGIC.length];
+        label.get(magic);
+        UUID uuid = new UUID(label.getLong(), label.getLong());
+        if (!Arrays.equals(magic, MAGIC) || !uuid.equals(sb.uuid())) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device
+                    + " does not carry pool " + sb.uuid() + " (label uuid " + uuid + ")");
+        }
+        if (device.size() < sb.dataEnd()) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device + " has " + device.size()
+                    + " bytes but pool " + sb.uuid() + " needs " + sb.dataEnd());
+        }
+        return new Pool(name, device, store, config, sb);
+    }
+
+    /** Creates a pool on a new file (sparse or preallocated) with RocksDB metadata in {@code metaDir}. */
+    public static Pool createOnFile(Path file, long size, boolean preallocate, Path metaDir, PoolConfig config)
+            throws IOException {
+        FileDevice device = FileDevice.create(file, size, preallocate);
+        return closingOnFailure(device, metaDir, config, store -> create(file.getFileName().toString(), device, store, config));
+    }
+
+    /** Opens a pool on a file or whole block device with RocksDB metadata in {@code metaDir}. */
+    public static Pool openDevice(Path device, Path metaDir, PoolConfig config) throws IOException {
+        FileDevice dev = FileDevice.open(device);
+        return closingOnFailure(dev, metaDir, config, store -> open(device.getFileName().toString(), dev, store, config));
+    }
+
+    private interface Opener {
+        Pool open(KeyValueStore store) throws IOException;
+    }
+
+    /** Opens the RocksDB store and runs {@code opener}; on failure closes what was opened. */
+    private static Pool closingOnFailure(BlockDevice device, Path metaDir, PoolConfig config, Opener opener)
+            throws IOException {
+        KeyValueStore store = null;
+        try {
+            store = new RocksKeyValueStore(metaDir, config.metadataCacheBytes());
+            return opener.open(store);
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            device.close();
+            throw e;
+        }
+    }
+
+    public Volume createVolume(String name, VolumeSpec spec) {
+        return handle(sync(engine.call(() -> datasets.create(name, spec))));
+    }
+
+    /** The volume, clone or snapshot called {@code name} ("vol" or "vol@snap"). */
+    public Volume volume(String name) {
+        return handle(sync(engine.call(() -> catalog.find(name))));
+    }
+
+    /** Every dataset name, sorted. */
+    public List<String> list() {
+        return sync(engine.call(() -> catalog.visible().stream().map(r -> r.name).toList()));
+    }
+
+    /** Snapshots {@code volume} as {@code volume@snapName}; O(1). */
+    public Volume snapshot(String volume, String snapName) {
+        return handle(sync(engine.call(() -> snapshots.take(head(volume), snapName))));
+    }
+
+    /** A writable clone of snapshot {@code snapshot}; sparse unless {@code sparse} is false. */
+    public Volume clone(String snapshot, String name, boolean sparse) {
+        return handle(sync(engine.call(() -> datasets.clone(catalog.find(snapshot), name, sparse))));
+    }
+
+    /**
+     * An independent copy of {@code source} (volume, clone or snapshot) that shares its blocks by
+     * reference count; no data moves, and the source may be destroyed afterwards.
+     */
+    public Volume copy(String source, String name, boolean sparse) {
+        return handle(sync(engine.call(() -> datasets.copy(catalog.find(source), name, sparse))));
+    }
+
+    /** A writable sparse clone of a read-only external base image (a file or block device). */
+    public Volume cloneImage(Path image, String name, int volblocksize) {
+        String path = image.toAbsolutePath().toString();
+        return handle(sync(engine.call(() -> datasets.cloneExternal(path, map.image(path).size(), name, volblocksize))));
+    }
+
+    /** Returns a volume to its latest snapshot. */
+    public void rollback(String snapshot) {
+        sync(engine.call(() -> {
+            DatasetRecord s = snapshotRecord(snapshot);
+            DatasetRecord h = catalog.get(s.parentId);
+            datasets.rollback(h, s);
+            refresh(h);
+            return null;
+        }));
+    }
+
+    /**
+     * Destroys a dataset; refused while it has snapshots or clones, unless {@code recursive}. Gone
+     * from sight at once; its space is freed in slices between other operations.
+     */
+    public void destroy(String name, boolean recursive) {
+        List<Long> drain = sync(engine.call(() -> destroyer.begin(catalog.find(name), recursive)));
+        for (long id : drain) {
+            while (!sync(engine.call(() -> destroyer.drain(id)))) {
+                Thread.onSpinWait(); // each slice is one operation; I/O runs in between
+            }
+        }
+        sync(engine.durable(() -> {
+            handles.keySet().removeIf(id -> !catalogHas(id));
+            return null;
+        }));
+    }
+
+    public void rename(String from, String to) {
+        sync(engine.call(() -> {
+            DatasetRecord r = catalog.find(from);
+            datasets.rename(r, to);
+            catalog.all().forEach(this::refresh);
+            return null;
+        }));
+    }
+
+    /** Changes volsize online (grow or shrink); a reserved volume's reservation follows. */
+    public void setVolsize(String name, long volsize) {
+        sync(engine.call(() -> {
+            DatasetRecord h = head(name);
+            datasets.setVolsize(h, volsize);
+            refresh(h);
+            return null;
+        }));
+    }
+
+    public void setReadonly(String name, boolean readonly) {
+        sync(engine.call(() -> {
+            DatasetRecord h = head(name);
+            datasets.setReadonly(h, readonly);
+            refresh(h);
+            return null;
+        }));
+    }
+
+    public VolumeProperties properties(String name) {
+        return sync(engine.call(() -> datasets.properties(catalog.find(name))));
+    }
+
+    public PoolProperties properties() {
+        return sync(engine.call(() -> {
+            KeyValueStore.CacheStats cs = engine.store.cacheStats();
+            long size = space.capacity() + Space.slop(catalog.superblock().dataEnd() - catalog.superblock().dataStart());
+            return new PoolProperties(size, space.capacity(), space.used(), space.available(),
+                    size - engine.allocator.freeBytes(), engine.allocator.fragmentation(), cs.hitRate(),
+                    cs.capacityBytes(), engine.commits());
+        }));
+    }
+
+    /** Reads and verifies every stored block; damage is reported, not repaired. */
+    public CompletableFuture<ScrubReport> scrub() {
+        return inspector.scrub();
+    }
+
+    /** Checks that maps, dead lists, freelist and counters agree; problems are listed, not repaired. */
+    public CheckReport check() {
+        return sync(engine.call(inspector::check));
+    }
+
+    /** Makes every write completed before this call durable. */
+    public CompletableFuture<Void> flush() {
+        return engine.durable(() -> null);
+    }
+
+    /** Runs {@code listener} (on another thread) each time usage rises past the soft threshold. */
+    public void onSoftThreshold(Runnable listener) {
+        space.addListener(listener);
+    }
+
+    /** Commits, stops the pool thread and closes the device and the store. */
+    @Override
+    public void close() throws IOException {
+        engine.close();
+        try {
+            engine.store.close();
+        } finally {
+            engine.device.close();
+            map.closeImages();
+        }
+    }
+
+    VolumeIo io() {
+        return io;
+    }
+
+    private DatasetRecord head(String name) {
+        DatasetRecord r = catalog.find(name);
+        if (r.snapshot()) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "'" + name + "' is a snapshot, not a volume");
+        }
+        return r;
+    }
+
+    private DatasetRecord snapshotRecord(String name) {
+        DatasetRecord r = catalog.find(name);
+        if (!r.snapshot()) {
+            throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "'" + name + "' is not a snapshot");
+        }
+        return r;
+    }
+
+    private boolean catalogHas(long id) {
+        try {
+            catalog.get(id);
+            return true;
+        } catch (PoolException e) {
+            return false;
+        }
+    }
+
+    private Volume handle(DatasetRecord r) {
+        return handles.computeIfAbsent(r.id, id -> new Volume(this, r));
+    }
+
+    private void refresh(DatasetRecord r) {
+        Volume v = handles.get(r.id);
+        if (v != null) {
+            v.refresh(r);
+        }
+    }
+
+    /** Waits for a management operation, rethrowing its PoolException as itself. */
+    private static <T> T sync(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+}

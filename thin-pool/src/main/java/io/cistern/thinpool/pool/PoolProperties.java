@@ -1,0 +1,17 @@
+package io.cistern.thinpool.pool;
+
+/**
+ * A pool's space and health at one moment (bytes unless noted).
+ *
+ * @param size                data area of the device
+ * @param capacity            what datasets may be charged: size less the slop kept for frees in flight
+ * @param used                charged to datasets (data, snapshots, reservations)
+ * @param available           capacity - used: what a sparse volume may still write
+ * @param allocated           device bytes holding data (less than used while reservations are unfilled)
+ * @param fragmentation       0..1, from the allocator
+ * @param metadataCacheHitRate share of metadata lookups served from the bounded cache
+ * @param commits             metadata commits since open (each shared by every write before it)
+ */
+public record PoolProperties(long size, long capacity, long used, long available, long allocated,
+        double fragmentation, double metadataCacheHitRate, long metadataCacheBytes, long commits) {
+}

@@ -1,0 +1,218 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.alloc.Extent;
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.Keys;
+import io.cistern.thinpool.meta.Mapping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+/**
+ * Snapshots as generations, after ZFS's birth times and dead lists. Taking a snapshot ends the pool's
+ * current generation and records it: O(1), whatever the volume's size, and writes never slow down
+ * because nothing is copied. A version killed (overwritten or unmapped) at generation k but born at
+ * b is still seen by every snapshot with b <= gen < k, so it stays in the map and gets a dead-list
+ * entry under k. The versions only snapshot s sees are then exactly the dead entries killed in
+ * (s.gen, next.gen] and born after the previous snapshot: destroying s frees those, and their sum
+ * is s's "used".
+ *
+ * <p>Thread-safety: metadata thread only.
+ */
+final class Snapshots {
+    private final Engine engine;
+    private final Catalog catalog;
+    private final Space space;
+
+    Snapshots(Engine engine, Catalog catalog, Space space) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.space = space;
+    }
+
+    /**
+     * Snapshots head {@code h}. A reserved head's reservation covers writes since its latest snapshot,
+     * so the snapshot re-reserves it in full: refused with out-of-space if the pool cannot.
+     */
+    DatasetRecord take(DatasetRecord h, String snapName) {
+        String name = h.name + "@" + snapName;
+        Catalog.checkName(snapName);
+        if (catalog.exists(name)) {
+            throw new PoolException(PoolException.Kind.ALREADY_EXISTS, "'" + name + "' already exists");
+        }
+        long more = h.refreservation - h.usedByRefreservation();
+        if (more > space.available()) {
+            throw new PoolException(PoolException.Kind.OUT_OF_SPACE, -1, "cannot create snapshot '" + name
+                    + "': out of space: its refreservation must be re-established, which needs " + more
+                    + " bytes and " + space.available() + " are available", null);
+        }
+        DatasetRecord s = new DatasetRecord();
+        s.id = catalog.nextId();
+        s.name = name;
+        s.kind = DatasetRecord.Kind.SNAPSHOT;
+        s.uuid = UUID.randomUUID();
+        s.parentId = h.id;
+        s.volsize = h.volsize;
+        s.volblocksize = h.volblocksize;
+        s.readOnly = true;
+        s.gen = catalog.endGeneration();
+        s.creationMillis = System.currentTimeMillis();
+        s.referenced = h.referenced;
+        s.written = h.written;
+        s.logicalReferenced = h.logicalReferenced;
+        catalog.add(s, engine.batch());
+        h.latestSnapGen = s.gen;
+        h.written = 0;
+        catalog.touch(h);
+        space.checkThreshold();
+        return s;
+    }
+
+    /** Bytes only snapshot {@code s} holds: what destroying it would free. */
+    long unique(DatasetRecord s) {
+        long[] sum = {0};
+        forEachOwned(s, (key, m) -> sum[0] += m.length());
+        return sum[0];
+    }
+
+    /** Destroys snapshot {@code s}, freeing what only it held. Clones of it must be gone already. */
+    void destroy(DatasetRecord s) {
+        if (!catalog.clonesOf(s.id).isEmpty()) {
+            throw new PoolException(PoolException.Kind.BUSY, "snapshot '" + s.name + "' has clones: "
+                    + catalog.clonesOf(s.id).stream().map(c -> c.name).toList());
+        }
+        DatasetRecord h = catalog.get(s.parentId);
+        Batch batch = engine.batch();
+        long[] freed = {0};
+        List<byte[]> owned = new ArrayList<>();
+        forEachOwned(s, (deadKey, m) -> owned.add(deadKey));
+        for (byte[] deadKey : owned) { // collected first: the batch must not change under its cursor
+            Mapping m = mappingOf(h.id, deadKey);
+            batch.delete(deadKey);
+            batch.delete(Keys.map(h.id, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey)));
+            if (!m.hole()) {
+                engine.free(new Extent(m.offset(), m.length()));
+                freed[0] += m.length();
+            }
+        }
+        h.usedBySnapshots -= freed[0];
+        if (h.latestSnapGen == s.gen) {
+            long prev = neighbours(s)[0];
+            h.written += liveBornIn(h, prev, s.gen);
+            h.latestSnapGen = prev;
+        }
+        catalog.remove(s, batch);
+        catalog.touch(h);
+        space.checkThreshold();
+    }
+
+    /**
+     * Returns head {@code h} to its latest snapshot {@code s}: versions born since are freed and the
+     * versions they killed live again, and volsize is the snapshot's. With an unchanged reservation it
+     * never needs more space than the head is already charged.
+     */
+    void rollback(DatasetRecord h, DatasetRecord s) {
+        if (h.latestSnapGen != s.gen) {
+            throw new PoolException(PoolException.Kind.BUSY, "'" + s.name
+                    + "' is not the latest snapshot; destroy the later snapshots first");
+        }
+        Batch batch = engine.batch();
+        List<byte[]> born = new ArrayList<>();
+        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
+            while (c.next()) {
+                if (Keys.mapBirthOf(c.key()) > s.gen) {
+                    born.add(c.key());
+                }
+            }
+        }
+        List<byte[]> dead = new ArrayList<>();
+        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.deadFrom(h.id, s.gen + 1), Keys.end(Keys.DEAD, h.id))) {
+            while (c.next()) {
+                dead.add(c.key());
+            }
+        }
+        long freed = 0;
+        for (byte[] key : born) { // collected first: the batch must not change under its cursor
+            Mapping m = Mapping.decode(batch.get(engine.store, key));
+            batch.delete(key);
+            if (!m.hole()) {
+                engine.free(new Extent(m.offset(), m.length()));
+                freed += m.length();
+            }
+        }
+        long revived = 0;
+        for (byte[] key : dead) {
+            revived += mappingOf(h.id, key).length();
+            batch.delete(key);
+        }
+        h.usedByDataset += revived - freed;
+        h.usedBySnapshots -= revived;
+        h.written = 0;
+        h.referenced = s.referenced;
+        h.logicalReferenced = s.logicalReferenced;
+        h.volsize = s.volsize;
+        catalog.touch(h);
+        space.checkThreshold();
+    }
+
+    /** Visits every dead version only {@code s} sees: its dead-list key and mapping. */
+    private void forEachOwned(DatasetRecord s, BiConsumer<byte[], Mapping> visitor) {
+        long[] around = neighbours(s);
+        byte[] to = around[1] == Long.MAX_VALUE ? Keys.end(Keys.DEAD, s.parentId) : Keys.deadFrom(s.parentId, around[1] + 1);
+        Batch batch = engine.batch();
+        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.deadFrom(s.parentId, s.gen + 1), to)) {
+            while (c.next()) {
+                if (Keys.deadBirthOf(c.key()) > around[0]) {
+                    visitor.accept(c.key(), mappingOf(s.parentId, c.key()));
+                }
+            }
+        }
+    }
+
+    private Mapping mappingOf(long mapId, byte[] deadKey) {
+        byte[] v = engine.batch().get(engine.store, Keys.map(mapId, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey)));
+        if (v == null) {
+            throw new IllegalStateException("dead-list entry without its version: map " + mapId + " block "
+                    + Keys.deadBlockOf(deadKey) + " birth " + Keys.deadBirthOf(deadKey));
+        }
+        return Mapping.decode(v);
+    }
+
+    /** Generations of the snapshots before and after {@code s} (0 and MAX_VALUE if none). */
+    private long[] neighbours(DatasetRecord s) {
+        long prev = 0;
+        long next = Long.MAX_VALUE;
+        List<DatasetRecord> snaps = catalog.snapshotsOf(s.parentId);
+        for (DatasetRecord o : snaps) {
+            if (o.gen < s.gen) {
+                prev = Math.max(prev, o.gen);
+            } else if (o.gen > s.gen) {
+                next = Math.min(next, o.gen);
+            }
+        }
+        return new long[] {prev, next};
+    }
+
+    /** Bytes of the head's live versions born in {@code (from, to]}. */
+    private long liveBornIn(DatasetRecord h, long from, long to) {
+        long sum = 0;
+        long lastBlock = -1;
+        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
+            while (c.next()) {
+                long block = Keys.mapBlockOf(c.key());
+                if (block == lastBlock) {
+                    continue; // only the newest version of a block is live
+                }
+                lastBlock = block;
+                long birth = Keys.mapBirthOf(c.key());
+                if (birth > from && birth <= to) {
+                    sum += Mapping.decode(c.value()).length();
+                }
+            }
+        }
+        return sum;
+    }
+}

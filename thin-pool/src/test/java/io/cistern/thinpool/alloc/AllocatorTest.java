@@ -1,0 +1,117 @@
+package io.cistern.thinpool.alloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every case runs against every allocator implementation, by name. */
+class AllocatorTest {
+    private static final long U = 4096;
+
+    static Stream<String> names() {
+        return Allocators.NAMES.stream();
+    }
+
+    private static Allocator fresh(String name, long units) {
+        Allocator a = Allocators.create(name, U);
+        a.initAddFree(U, units * U); // unit 0 is the label
+        return a;
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void allocatesContiguouslyAndCoalescesOnRelease(String name) {
+        Allocator a = fresh(name, 100);
+        List<Extent> e = a.allocate(10 * U, U);
+        assertEquals(List.of(new Extent(U, 10 * U)), e);
+        assertEquals(90 * U, a.freeBytes());
+        a.release(U, 5 * U);
+        a.release(6 * U, 5 * U);
+        assertEquals(100 * U, a.freeBytes());
+        assertEquals(0.0, a.fragmentation());
+        assertEquals(List.of(new Extent(U, 100 * U)), a.allocate(100 * U, U));
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void gathersPiecesWhenFragmentedAndHonoursTheChunk(String name) {
+        Allocator a = fresh(name, 64);
+        a.allocate(64 * U, U);
+        for (long i = 0; i < 64; i += 4) {
+            a.release(U + i * U, 3 * U); // free runs of 3 units, 1 used between
+        }
+        assertTrue(a.fragmentation() > 0.9);
+        List<Extent> got = a.allocate(8 * U, 2 * U);
+        assertEquals(8 * U, got.stream().mapToLong(Extent::length).sum());
+        got.forEach(x -> assertEquals(0, x.length() % (2 * U)));
+        assertEquals(48 * U - 8 * U, a.freeBytes());
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void allOrNothingWhenSpaceIsShort(String name) {
+        Allocator a = fresh(name, 16);
+        a.allocate(16 * U, U);
+        a.release(U, 2 * U);
+        a.release(5 * U, 2 * U);
+        assertEquals(List.of(), a.allocate(8 * U, U));
+        assertEquals(4 * U, a.freeBytes());
+        assertEquals(List.of(), a.allocate(4 * U, 4 * U)); // enough bytes, but no 4-unit run
+        assertEquals(4 * U, a.freeBytes());
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void refusesDoubleFreeAndMisalignment(String name) {
+        Allocator a = fresh(name, 16);
+        assertThrows(IllegalStateException.class, () -> a.release(2 * U, U));
+        assertThrows(IllegalArgumentException.class, () -> a.allocate(100, U));
+        assertThrows(IllegalArgumentException.class, () -> a.release(U + 1, U));
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void mountReplaysFreeThenAllocatedRanges(String name) {
+        Allocator a = fresh(name, 32);
+        a.initRmFree(4 * U, 8 * U);
+        assertEquals(24 * U, a.freeBytes());
+        assertThrows(IllegalStateException.class, () -> a.initRmFree(5 * U, U));
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void randomAllocateReleaseNeverHandsOutTheSameUnitTwice(String name) {
+        Allocator a = fresh(name, 1024);
+        Random rnd = new Random(7);
+        List<Extent> held = new ArrayList<>();
+        boolean[] used = new boolean[1100];
+        for (int i = 0; i < 2000; i++) {
+            if (rnd.nextBoolean() && !held.isEmpty()) {
+                Extent e = held.remove(rnd.nextInt(held.size()));
+                mark(used, e, false);
+                a.release(e.offset(), e.length());
+            } else {
+                for (Extent e : a.allocate((1 + rnd.nextInt(8)) * U, U)) {
+                    mark(used, e, true);
+                    held.add(e);
+                }
+            }
+        }
+        long heldBytes = held.stream().mapToLong(Extent::length).sum();
+        assertEquals(1024 * U - heldBytes, a.freeBytes());
+    }
+
+    private static void mark(boolean[] used, Extent e, boolean value) {
+        for (long u = e.offset() / U; u < e.end() / U; u++) {
+            assertEquals(!value, used[(int) u], "unit " + u);
+            used[(int) u] = value;
+        }
+    }
+}

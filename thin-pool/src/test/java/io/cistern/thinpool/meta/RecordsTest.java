@@ -1,0 +1,118 @@
+package io.cistern.thinpool.meta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cistern.thinpool.alloc.ExtentAllocator;
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import java.util.Arrays;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RecordsTest {
+    @Test
+    void poolRecordRoundTrips() {
+        PoolRecord r = new PoolRecord(PoolRecord.VERSION, UUID.randomUUID(), 4096, 1 << 30, 4096, 7, 42, 123456789L);
+        assertEquals(r, PoolRecord.decode(r.encode()));
+    }
+
+    @Test
+    void datasetRecordRoundTrips() {
+        DatasetRecord r = new DatasetRecord();
+        r.id = 3;
+        r.name = "vm@snap-1";
+        r.kind = DatasetRecord.Kind.SNAPSHOT;
+        r.uuid = UUID.randomUUID();
+        r.parentId = 2;
+        r.originId = 9;
+        r.externalOrigin = "/images/base é.img";
+        r.volsize = 1L << 40;
+        r.volblocksize = 65536;
+        r.refreservation = 5;
+        r.readOnly = true;
+        r.gen = 11;
+        r.latestSnapGen = 10;
+        r.creationMillis = 99;
+        r.referenced = 1;
+        r.written = 2;
+        r.usedByDataset = 3;
+        r.usedBySnapshots = 4;
+        r.logicalReferenced = 6;
+        assertArrayEquals(r.encode(), DatasetRecord.decode(r.encode()).encode());
+        assertEquals("/images/base é.img", r.copy().externalOrigin);
+    }
+
+    @Test
+    void mappingRoundTripsInSixteenBytes() {
+        Mapping m = new Mapping(1L << 40, 131072, 0xdeadbeef);
+        assertEquals(Mapping.BYTES, m.encode().length);
+        assertEquals(m, Mapping.decode(m.encode()));
+        assertTrue(Mapping.decode(Mapping.HOLE.encode()).hole());
+        assertThrows(IllegalArgumentException.class, () -> Mapping.decode(new byte[3]));
+    }
+
+    @Test
+    void mapKeysSortNewestVersionFirstAndBlocksInOrder() {
+        byte[][] keys = {Keys.map(1, 5, 3), Keys.map(1, 5, 9), Keys.map(1, 4, 1), Keys.map(1, 6, 1), Keys.map(0, 9, 9)};
+        Arrays.sort(keys, Arrays::compareUnsigned);
+        assertArrayEquals(Keys.map(0, 9, 9), keys[0]);
+        assertArrayEquals(Keys.map(1, 4, 1), keys[1]);
+        assertArrayEquals(Keys.map(1, 5, 9), keys[2]);
+        assertArrayEquals(Keys.map(1, 5, 3), keys[3]);
+        assertEquals(5, Keys.mapBlockOf(keys[2]));
+        assertEquals(9, Keys.mapBirthOf(keys[2]));
+        assertEquals(Keys.MAP_KEY_BYTES, keys[0].length);
+        assertTrue(Arrays.compareUnsigned(Keys.mapBlock(1, 6), Keys.map(1, 5, 0)) > 0);
+        byte[] dead = Keys.dead(2, 8, 100, 4);
+        assertEquals(8, Keys.deadKillOf(dead));
+        assertEquals(100, Keys.deadBlockOf(dead));
+        assertEquals(4, Keys.deadBirthOf(dead));
+    }
+
+    @Test
+    void refCountsCostNothingUntilShared() {
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        RefCounts refs = new RefCounts(store);
+        Batch b = new Batch();
+        assertTrue(refs.release(b, 4096));   // a lone owner: the extent is free
+        refs.share(b, 8192);
+        refs.share(b, 8192);
+        assertEquals(2, refs.extra(b, 8192));
+        store.write(b, true);
+        Batch c = new Batch();
+        assertTrue(!refs.release(c, 8192));
+        assertTrue(refs.shared(c, 8192));
+        assertTrue(!refs.release(c, 8192));
+        assertTrue(!refs.shared(c, 8192));
+        assertTrue(refs.release(c, 8192));   // the last owner
+        store.write(c, true);
+        assertEquals(0, store.bytesUnder(Keys.REFS));
+    }
+
+    @Test
+    void freelistRecordsAllocationsAndRebuildsTheAllocator() {
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        Freelist f = new Freelist(store, 4096);
+        Batch b = new Batch();
+        f.allocate(b, 4096, 3 * 4096);
+        f.allocate(b, 4096L * 600, 4096);  // in the second bitmap key
+        f.release(b, 2 * 4096, 4096);
+        assertThrows(IllegalStateException.class, () -> f.release(b, 2 * 4096, 4096));
+        assertThrows(IllegalStateException.class, () -> f.allocate(b, 4096, 4096));
+        store.write(b, true);
+        assertTrue(f.isAllocated(4096, 4096));
+        assertTrue(!f.isAllocated(2 * 4096, 4096));
+        ExtentAllocator a = new ExtentAllocator(4096);
+        assertEquals(3 * 4096, f.load(a, 4096, 4096L * 1024));
+        assertEquals(4096L * 1023 - 3 * 4096, a.freeBytes());
+        Batch clear = new Batch();
+        f.release(clear, 4096, 4096);
+        f.release(clear, 3 * 4096, 4096);
+        f.release(clear, 4096L * 600, 4096);
+        store.write(clear, true);
+        assertEquals(0, store.bytesUnder(Keys.FREE)); // all-free bitmap keys are deleted
+    }
+}

@@ -1,0 +1,132 @@
+package io.cistern.thinpool.pool;
+
+import static io.cistern.thinpool.pool.PoolIoTest.assertKind;
+import static io.cistern.thinpool.pool.TestPools.MiB;
+import static io.cistern.thinpool.pool.TestPools.bytes;
+import static io.cistern.thinpool.pool.TestPools.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cistern.thinpool.device.FileDevice;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pool on a real sparse file with RocksDB metadata: reopen, hole punching, group commit. */
+class FilePoolTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everythingSurvivesCloseAndReopen() throws Exception {
+        Path file = dir.resolve("pool.img");
+        ByteBuffer data = random(1, 64 * 4096);
+        try (Pool pool = Pool.createOnFile(file, 64 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.reserved(4 * MiB).withVolblocksize(8192));
+            v.write(0, data, false).join();
+            pool.snapshot("v", "s");
+            v.write(0, random(2, 8192), false).join();
+        }
+        try (Pool pool = Pool.openDevice(file, dir.resolve("meta"), PoolConfig.defaults())) {
+            assertEquals(List.of("v", "v@s"), pool.list());
+            assertArrayEquals(bytes(data), bytes(pool.volume("v@s").read(0, 64 * 4096).join()));
+            assertArrayEquals(bytes(random(2, 8192)), bytes(pool.volume("v").read(0, 8192).join()));
+            VolumeProperties p = pool.properties("v");
+            assertEquals(8192, p.volblocksize());
+            assertEquals(8192, p.written());
+            assertEquals(8192, p.usedbysnapshots());
+            CheckReport check = pool.check();
+        assertTrue(check.clean(), check.problems()::toString);
+        }
+    }
+
+    @Test
+    void aStoreIsNeverAppliedToAnotherDevice() throws Exception {
+        try (Pool pool = Pool.createOnFile(dir.resolve("a.img"), 16 * MiB, false, dir.resolve("meta-a"), PoolConfig.defaults())) {
+            pool.createVolume("v", VolumeSpec.sparse(MiB));
+        }
+        Pool.createOnFile(dir.resolve("b.img"), 16 * MiB, false, dir.resolve("meta-b"), PoolConfig.defaults()).close();
+        assertKind(PoolException.Kind.INVALID_ARGUMENT,
+                () -> open(dir.resolve("b.img"), dir.resolve("meta-a")));
+    }
+
+    @Test
+    void unmapPunchesHolesInTheFile() throws Exception {
+        Path file = dir.resolve("pool.img");
+        try (Pool pool = Pool.createOnFile(file, 64 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(16 * MiB));
+            v.write(0, random(3, (int) (8 * MiB)), true).join();
+            long full = allocatedBytes(file);
+            assertTrue(full >= 8 * MiB, "file holds " + full);
+            v.unmap(0, 8 * MiB).join();
+            v.flush().join(); // holes are punched once the unmap is committed
+            long after = allocatedBytes(file);
+            assertTrue(after < full - 7 * MiB, "file still holds " + after + " of " + full);
+        }
+    }
+
+    @Test
+    void preallocatedFilesHoldEveryByte() throws Exception {
+        Path file = dir.resolve("thick.img");
+        try (FileDevice d = FileDevice.create(file, 8 * MiB, true)) {
+            assertEquals(8 * MiB, d.size());
+        }
+        assertTrue(allocatedBytes(file) >= 8 * MiB);
+    }
+
+    @Test
+    void severalPoolsRunSideBySide() throws Exception {
+        try (Pool a = Pool.createOnFile(dir.resolve("a.img"), 16 * MiB, false, dir.resolve("meta-a"), PoolConfig.defaults());
+                Pool b = Pool.createOnFile(dir.resolve("b.img"), 16 * MiB, false, dir.resolve("meta-b"), PoolConfig.defaults())) {
+            a.createVolume("v", VolumeSpec.sparse(MiB)).write(0, random(1, 4096), false).join();
+            b.createVolume("v", VolumeSpec.sparse(MiB)).write(0, random(2, 4096), false).join();
+            assertArrayEquals(bytes(random(1, 4096)), bytes(a.volume("v").read(0, 4096).join()));
+            assertArrayEquals(bytes(random(2, 4096)), bytes(b.volume("v").read(0, 4096).join()));
+        }
+    }
+
+    @Test
+    void aSpecialFileThatIsNoBlockDeviceIsRefusedClearly() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> FileDevice.open(Path.of("/dev/null")));
+        assertTrue(e.getMessage().startsWith("BLKGETSIZE64 /dev/null: "), e.getMessage());
+    }
+
+    @Test
+    void concurrentFuaWritesShareCommits() throws Exception {
+        try (Pool pool = Pool.createOnFile(dir.resolve("p.img"), 64 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(8 * MiB));
+            long before = pool.properties().commits();
+            AtomicInteger done = new AtomicInteger();
+            CompletableFuture<?>[] writes = new CompletableFuture<?>[200];
+            for (int i = 0; i < writes.length; i++) {
+                writes[i] = v.write((long) i * 4096, random(i, 4096), true).thenRun(done::incrementAndGet);
+            }
+            CompletableFuture.allOf(writes).join();
+            long commits = pool.properties().commits() - before;
+            assertEquals(200, done.get());
+            assertTrue(commits < 100, commits + " commits for 200 FUA writes");
+        }
+    }
+
+    private static Pool open(Path device, Path meta) {
+        try {
+            return Pool.openDevice(device, meta, PoolConfig.defaults());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Bytes the filesystem holds for {@code file} (st_blocks * 512). */
+    private static long allocatedBytes(Path file) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        return Long.parseLong(out) * 512;
+    }
+}
