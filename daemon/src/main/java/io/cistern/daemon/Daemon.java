@@ -2,6 +2,7 @@ package io.cistern.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.cistern.daemon.lun.ThinLunBackend;
 import io.cistern.target.backend.FileBackend;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.login.ChapConfig;
@@ -37,10 +38,12 @@ public final class Daemon implements AutoCloseable {
 
     private final IscsiServer server;
     private final List<LunBackend> backends;
+    private final Pools pools;
 
-    private Daemon(IscsiServer server, List<LunBackend> backends) {
+    private Daemon(IscsiServer server, List<LunBackend> backends, Pools pools) {
         this.server = server;
         this.backends = backends;
+        this.pools = pools;
     }
 
     /** Starts the appliance described by {@code config} (already resolved, with reference.conf under it). */
@@ -51,6 +54,7 @@ public final class Daemon implements AutoCloseable {
         TargetRegistry registry = new TargetRegistry();
         List<LunBackend> backends = new ArrayList<>();
         Set<InetSocketAddress> portals = new LinkedHashSet<>();
+        Pools pools = Pools.open(c, dataDir);
         try {
             Config targets = c.getConfig("targets");
             for (String name : targets.root().keySet()) {
@@ -58,7 +62,7 @@ public final class Daemon implements AutoCloseable {
                 ScsiTargetDevice device = new ScsiTargetDevice();
                 for (Config lun : t.getConfigList("luns")) {
                     Config l = lun.withFallback(c.getConfig("lun-defaults"));
-                    LunBackend backend = fileLun(dataDir, l);
+                    LunBackend backend = l.hasPath("volume") ? thinLun(pools, l) : fileLun(dataDir, l);
                     backends.add(backend);
                     device.addLun(l.getInt("lun"), backend, Set.copyOf(l.getStringList("initiators")));
                 }
@@ -77,9 +81,10 @@ public final class Daemon implements AutoCloseable {
             }
             IscsiServer server = new IscsiServer(registry, fabric(c.getConfig("iscsi")));
             server.start(List.copyOf(portals));
-            return new Daemon(server, backends);
+            return new Daemon(server, backends, pools);
         } catch (RuntimeException | IOException e) {
             backends.forEach(LunBackend::close);
+            pools.close();
             throw e;
         }
     }
@@ -100,7 +105,13 @@ public final class Daemon implements AutoCloseable {
             }
             backend.close();
         }
+        pools.close();
         log.info("stopped");
+    }
+
+    private static LunBackend thinLun(Pools pools, Config l) {
+        var volume = pools.volume(l.getString("volume"));
+        return new ThinLunBackend(volume.getKey(), volume.getValue());
     }
 
     private static LunBackend fileLun(Path dataDir, Config l) throws IOException {

@@ -12,7 +12,8 @@ public final class BlockLimits {
     private static final int MAX_TRANSFER_BYTES = 8 << 20;
     public static final int MAX_UNMAP_DESCRIPTORS = 256;
     public static final long MAX_UNMAP_BLOCKS = 1L << 20; // libiscsi insists on at most 1Mi (or unlimited)
-    public static final long MAX_WRITE_SAME_BLOCKS = 1L << 22;
+    // Below 65536: libiscsi then does not test it with a single 65536-block WRITE(16), beyond MAX TRANSFER.
+    public static final long MAX_WRITE_SAME_BLOCKS = 1L << 15;
     public static final int MAX_COMPARE_AND_WRITE_BLOCKS = 128;
 
     private BlockLimits() {

@@ -1,0 +1,119 @@
+package io.cistern.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.cistern.thinpool.pool.Pool;
+import io.cistern.thinpool.pool.PoolConfig;
+import io.cistern.thinpool.pool.PoolException;
+import io.cistern.thinpool.pool.Volume;
+import io.cistern.thinpool.pool.VolumeSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin pools of the appliance, opened (or created on first start) from the {@code pools}
+ * section of the configuration, with the volumes it declares created if missing.
+ */
+final class Pools implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
+    private final Map<String, Pool> pools = new LinkedHashMap<>();
+
+    /** Opens every configured pool; on failure closes those already open. */
+    static Pools open(Config cistern, Path dataDir) throws IOException {
+        Pools opened = new Pools();
+        try {
+            Config all = cistern.getConfig("pools");
+            for (String name : all.root().keySet()) {
+                Config p = all.getConfig(name).withFallback(cistern.getConfig("pool-defaults"));
+                Pool pool = openOrCreate(name, p, dataDir);
+                opened.pools.put(name, pool);
+                Config volumes = p.getConfig("volumes");
+                for (String volume : volumes.root().keySet()) {
+                    Config v = volumes.getConfig(volume).withFallback(cistern.getConfig("volume-defaults"));
+                    ensureVolume(pool, name, volume, v);
+                }
+            }
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    private static Pool openOrCreate(String name, Config p, Path dataDir) throws IOException {
+        PoolConfig tunables = new PoolConfig(PoolConfig.defaults().allocator(), p.getBytes("metadata-cache"),
+                p.getDuration("commit-interval").toMillis(), PoolConfig.defaults().maxBatchKeys(),
+                p.getInt("soft-threshold-percent"), p.getInt("read-threads"));
+        Path metaDir = dataDir.resolve(p.hasPath("metadata-dir") ? p.getString("metadata-dir") : name + ".meta");
+        boolean onDevice = p.hasPath("device");
+        if (onDevice == p.hasPath("file")) {
+            throw new ConfigException.BadValue(p.origin(), "pools." + name, "a pool needs exactly one of file, device");
+        }
+        Path storage = onDevice ? Path.of(p.getString("device")) : dataDir.resolve(p.getString("file"));
+        if (Files.exists(metaDir)) {
+            log.info("pool {}: opening {} (metadata {})", name, storage, metaDir);
+            return Pool.openDevice(storage, metaDir, tunables);
+        }
+        if (onDevice) {
+            throw new ConfigException.BadValue(p.origin(), "pools." + name + ".device",
+                    "no pool metadata at " + metaDir + "; creating a pool on a block device is not done at start");
+        }
+        if (Files.exists(storage)) {
+            throw new ConfigException.BadValue(p.origin(), "pools." + name + ".file", storage
+                    + " exists but its metadata " + metaDir + " does not: refusing to overwrite it");
+        }
+        if (!p.hasPath("size")) {
+            throw new ConfigException.Missing(p.origin(), "pools." + name + ".size");
+        }
+        Files.createDirectories(storage.toAbsolutePath().getParent());
+        log.info("pool {}: creating {} ({} bytes, {})", name, storage, p.getBytes("size"),
+                p.getBoolean("preallocate") ? "preallocated" : "sparse");
+        return Pool.createOnFile(storage, p.getBytes("size"), p.getBoolean("preallocate"), metaDir, tunables);
+    }
+
+    private static void ensureVolume(Pool pool, String poolName, String volume, Config v) {
+        try {
+            pool.volume(volume);
+            return;
+        } catch (PoolException e) {
+            if (e.kind() != PoolException.Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
+        long size = v.getBytes("size");
+        VolumeSpec spec = (v.getBoolean("sparse") ? VolumeSpec.sparse(size) : VolumeSpec.reserved(size))
+                .withVolblocksize((int) v.getBytes("volblocksize").longValue());
+        pool.createVolume(volume, spec);
+        log.info("pool {}: created {} volume {} ({} bytes)", poolName, v.getBoolean("sparse") ? "sparse" : "reserved",
+                volume, size);
+    }
+
+    /** The pool and volume a LUN names as {@code pool/volume}. */
+    Map.Entry<Pool, Volume> volume(String path) {
+        int slash = path.indexOf('/');
+        Pool pool = slash < 0 ? null : pools.get(path.substring(0, slash));
+        if (pool == null) {
+            throw new IllegalArgumentException("LUN volume " + path + ": no pool " + (slash < 0 ? path
+                    : path.substring(0, slash)) + " (write it as pool/volume)");
+        }
+        return Map.entry(pool, pool.volume(path.substring(slash + 1)));
+    }
+
+    @Override
+    public void close() {
+        pools.forEach((name, pool) -> {
+            try {
+                pool.close();
+            } catch (IOException | RuntimeException e) {
+                log.error("pool {}: close failed: {}", name, e.toString());
+            }
+        });
+        pools.clear();
+    }
+}
