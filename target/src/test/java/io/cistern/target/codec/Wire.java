@@ -1,5 +1,6 @@
 package io.cistern.target.codec;
 
+import io.cistern.target.testing.TrackingAllocator;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -1,4 +1,4 @@
-package io.cistern.target.codec;
+package io.cistern.target.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,11 +14,11 @@ import java.util.List;
  * so a released buffer is never handed out again and its reference count stays 0. Releasing one
  * twice throws, so "released" means "released exactly once".
  */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
 
     private final List<ByteBuf> allocated = new ArrayList<>();
 
-    TrackingAllocator() {
+    public TrackingAllocator() {
         super(false);
     }
 
@@ -42,11 +42,11 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return buf;
     }
 
-    int allocations() {
+    public int allocations() {
         return allocated.size();
     }
 
-    void assertAllReleased() {
+    public void assertAllReleased() {
         for (ByteBuf buf : allocated) {
             assertEquals(0, buf.refCnt(), () -> "not released: " + buf);
         }
