@@ -93,6 +93,11 @@ public final class Daemon implements AutoCloseable {
         return server;
     }
 
+    /** A configured thin pool, for management (snapshots, properties) until the API of issue 5. */
+    public io.cistern.thinpool.pool.Pool pool(String name) {
+        return pools.pool(name);
+    }
+
     /** Clean stop: initiators are asked to log out, then LUNs are flushed and closed. */
     @Override
     public void close() {

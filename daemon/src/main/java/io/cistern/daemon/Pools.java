@@ -94,6 +94,14 @@ final class Pools implements AutoCloseable {
                 volume, size);
     }
 
+    Pool pool(String name) {
+        Pool pool = pools.get(name);
+        if (pool == null) {
+            throw new IllegalArgumentException("no pool " + name);
+        }
+        return pool;
+    }
+
     /** The pool and volume a LUN names as {@code pool/volume}. */
     Map.Entry<Pool, Volume> volume(String path) {
         int slash = path.indexOf('/');
