@@ -1,0 +1,183 @@
+package io.cistern.integration;
+
+import static io.cistern.integration.ThinProvisioningSenseTest.assertSense;
+import static io.cistern.integration.ThinProvisioningSenseTest.hex;
+import static io.cistern.integration.ThinProvisioningSenseTest.synchronizeCache;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cistern.integration.RawIscsiClient.ScsiResult;
+import io.cistern.thinpool.pool.CheckReport;
+import io.cistern.thinpool.pool.ScrubReport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Silent damage in the pool file, seen through iSCSI: known 4K blocks written over iSCSI, the daemon
+ * stopped, a few bytes of one block's extent flipped in the pool file (found by its content), the
+ * daemon started again. Reading that block is MEDIUM ERROR / UNRECOVERED READ ERROR (3/11/00) with
+ * its LBA in the sense, never the wrong data; the other blocks read fine; scrub names the volume and
+ * block; rewriting the block heals it.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ChecksumDamageTest {
+    private static final int VBS = 4096;
+    private static final int SECTORS = VBS / RawIscsiClient.BLOCK;
+    private static final int BLOCKS = 64;
+    private static final int DAMAGED = 5;
+    private static final String VOL = "cs/vol";
+
+    @TempDir
+    Path tmp;
+    private PoolTarget target;
+
+    @AfterEach
+    void stop() {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    @Test
+    void damagedExtentReadsAsMediumErrorAndScrubNamesIt() throws Exception {
+        target = PoolTarget.start(tmp, "cs { file = \"cs.pool\", size = 64M, volumes { vol { size = 16M } } }",
+                List.of(VOL));
+        try (RawIscsiClient c = target.client(VOL)) {
+            byte[] all = new byte[BLOCKS * VBS];
+            for (int b = 0; b < BLOCKS; b++) {
+                System.arraycopy(block(b), 0, all, b * VBS, VBS);
+            }
+            assertEquals(0, c.write10(0, all).status());
+            assertEquals(0, synchronizeCache(c).status());
+        }
+        target.stop();
+
+        // Flip 8 bytes in the middle of block 5's extent, found by its content.
+        Path file = tmp.resolve("cs.pool");
+        long offset = find(file, block(DAMAGED));
+        System.out.printf("block %d of %s is at byte %d of %s; flipping 8 bytes%n", DAMAGED, VOL, offset, file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(8);
+            ch.read(b, offset + 1000);
+            for (int i = 0; i < 8; i++) {
+                b.put(i, (byte) ~b.get(i));
+            }
+            ch.write(b.flip(), offset + 1000);
+        }
+
+        target.restart();
+        try (RawIscsiClient c = target.client(VOL)) {
+            // The damaged block: 3/11/00 with its first LBA, whether read alone, in part, or in a larger read.
+            ScsiResult r = c.read10((long) DAMAGED * SECTORS, SECTORS);
+            System.out.println("READ(10) of block " + DAMAGED + ": status " + r.status() + " sense " + hex(r.sense()));
+            assertSense(r, 0x03, 0x11, 0x00);
+            assertEquals(DAMAGED * SECTORS, information(r));
+            assertTrue(allZero(r.data()), "no data may come with the error");
+            ScsiResult part = c.read10((long) DAMAGED * SECTORS + 3, 1);
+            assertSense(part, 0x03, 0x11, 0x00);
+            ScsiResult wide = c.read10(0, BLOCKS * SECTORS);
+            assertSense(wide, 0x03, 0x11, 0x00);
+            assertEquals(DAMAGED * SECTORS, information(wide));
+            assertTrue(allZero(Arrays.copyOfRange(wide.data(), DAMAGED * VBS, (DAMAGED + 1) * VBS)),
+                    "the damaged block's bytes never reach the initiator");
+
+            // Every other block reads back as written.
+            for (int b = 0; b < BLOCKS; b++) {
+                if (b != DAMAGED) {
+                    ScsiResult ok = c.read10((long) b * SECTORS, SECTORS);
+                    assertEquals(0, ok.status(), "block " + b + ": " + hex(ok.sense()));
+                    assertArrayEquals(block(b), ok.data(), "block " + b);
+                }
+            }
+        }
+        // QEMU sees an I/O error on the damaged block and good data elsewhere.
+        Exec.Result q = Qemu.io(target.url(VOL), List.of("read " + DAMAGED * VBS + " 4k"));
+        System.out.println(q.output().strip());
+        assertTrue(q.output().contains("Input/output error"), q::describe);
+
+        // Scrub names the volume and the block.
+        ScrubReport report = target.pool("cs").scrub().get(60, TimeUnit.SECONDS);
+        System.out.println("scrub: " + report);
+        assertEquals(BLOCKS, report.blocks());
+        assertEquals(1, report.damaged().size(), report.damaged()::toString);
+        ScrubReport.Damage d = report.damaged().get(0);
+        assertEquals("vol", d.volume());
+        assertEquals(DAMAGED, d.block());
+        assertTrue(d.live());
+
+        // Rewriting the block heals it: new data in a new place, the bad extent freed.
+        try (RawIscsiClient c = target.client(VOL)) {
+            byte[] fresh = block(1000);
+            assertEquals(0, c.write10((long) DAMAGED * SECTORS, fresh).status());
+            ScsiResult r = c.read10((long) DAMAGED * SECTORS, SECTORS);
+            assertEquals(0, r.status(), () -> hex(r.sense()));
+            assertArrayEquals(fresh, r.data());
+        }
+        assertTrue(target.pool("cs").scrub().get(60, TimeUnit.SECONDS).clean());
+        CheckReport check = target.pool("cs").check();
+        assertTrue(check.clean(), check.problems()::toString);
+    }
+
+    /** Block {@code n}'s content: random, non-zero, unique. */
+    private static byte[] block(int n) {
+        byte[] b = new byte[VBS];
+        new Random(0xC157E5L * 1_000_003 + n).nextBytes(b);
+        b[0] |= 1;
+        return b;
+    }
+
+    /** The one 4K-aligned offset of {@code file} holding {@code content}. */
+    private static long find(Path file, byte[] content) throws IOException {
+        long found = -1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            byte[] unit = new byte[VBS];
+            for (long pos = 0; pos < ch.size(); pos += buf.capacity()) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
+                    // fill the buffer
+                }
+                buf.flip();
+                for (int at = 0; at + VBS <= buf.limit(); at += VBS) {
+                    buf.get(at, unit);
+                    if (Arrays.equals(unit, content)) {
+                        assertEquals(-1, found, "content found twice");
+                        found = pos + at;
+                    }
+                }
+            }
+        }
+        assertTrue(found >= 0, "content not found in " + file);
+        return found;
+    }
+
+    /** The INFORMATION field of fixed-format sense (VALID set), or -1. */
+    private static long information(ScsiResult r) {
+        byte[] s = r.sense();
+        if (s.length < 7 || (s[0] & 0x80) == 0) {
+            return -1;
+        }
+        return ((s[3] & 0xffL) << 24) | ((s[4] & 0xff) << 16) | ((s[5] & 0xff) << 8) | (s[6] & 0xff);
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
