@@ -113,6 +113,18 @@ class SeedWalkthroughTest {
         // What the initiator reads is what it wrote last, and the snapshot kept the first version.
         verify(VOL, 0x33, 0, 100);
         verify(VOL, 0x22, 100, 300);
+
+        // A daemon restart changes none of it: the accounting is what the metadata says.
+        VolumeProperties volBefore = pool.properties("volume");
+        VolumeProperties snapBefore = pool.properties("volume@test");
+        long availBefore = poolAvailable();
+        target.restart();
+        pool = target.pool("test");
+        p = step("daemon restarted");
+        assertEquals(volBefore, p);
+        assertEquals(snapBefore, pool.properties("volume@test"));
+        assertEquals(availBefore, poolAvailable());
+        verify(VOL, 0x33, 0, 100);
     }
 
     @Test

@@ -143,6 +143,18 @@ class ThinProvisioningSenseTest {
             assertTrue(crossedAgain, "no unit attention on the second crossing");
             assertEquals(1, again, "one unit attention per crossing");
         }
+        // A restart above the threshold is no crossing: after the power-on UA, writes just work.
+        long used = pool.properties().used();
+        assertTrue(used * 100 >= pool.properties().capacity() * 80L);
+        target.restart();
+        pool = target.pool("tp");
+        assertEquals(used, pool.properties().used());
+        try (RawIscsiClient thin = target.client(THIN)) {
+            for (int c = 0; c < 4; c++) {
+                ScsiResult r = thin.write10((long) c * CHUNK_BLOCKS, data(THIN, c + 7));
+                assertEquals(GOOD, r.status(), () -> "write after restart: " + hex(r.sense()));
+            }
+        }
     }
 
     // ---- helpers ----
