@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped, a few bytes of one block's extent flipped in the pool file (found by its content), the
  * daemon started again. Reading that block is MEDIUM ERROR / UNRECOVERED READ ERROR (3/11/00) with
  * its LBA in the sense, never the wrong data; the other blocks read fine; scrub names the volume and
- * block; rewriting the block heals it.
+ * block, live or held only by a snapshot (served read-only as a LUN too); rewriting the block heals
+ * the volume, destroying the snapshot the pool.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ChecksumDamageTest {
@@ -38,6 +39,9 @@ class ChecksumDamageTest {
     private static final int BLOCKS = 64;
     private static final int DAMAGED = 5;
     private static final String VOL = "cs/vol";
+    private static final String SNAP = "cs/vol@s";
+    /** A block whose damaged version only the snapshot holds. */
+    private static final int SNAP_ONLY = 7;
 
     @TempDir
     Path tmp;
@@ -61,6 +65,10 @@ class ChecksumDamageTest {
             }
             assertEquals(0, c.write10(0, all).status());
             assertEquals(0, synchronizeCache(c).status());
+            // Snapshot, then rewrite block 7: its first version is now held by the snapshot alone.
+            target.pool("cs").snapshot("vol", "s");
+            assertEquals(0, c.write10((long) SNAP_ONLY * SECTORS, block(100 + SNAP_ONLY)).status());
+            assertEquals(0, synchronizeCache(c).status());
         }
         target.stop();
 
@@ -68,16 +76,12 @@ class ChecksumDamageTest {
         Path file = tmp.resolve("cs.pool");
         long offset = find(file, block(DAMAGED));
         System.out.printf("block %d of %s is at byte %d of %s; flipping 8 bytes%n", DAMAGED, VOL, offset, file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(8);
-            ch.read(b, offset + 1000);
-            for (int i = 0; i < 8; i++) {
-                b.put(i, (byte) ~b.get(i));
-            }
-            ch.write(b.flip(), offset + 1000);
-        }
+        flip(file, offset + 1000);
+        long snapOffset = find(file, block(SNAP_ONLY));
+        System.out.printf("block %d of %s@s (snapshot only) is at byte %d; flipping 8 bytes%n", SNAP_ONLY, VOL, snapOffset);
+        flip(file, snapOffset + 10);
 
-        target.restart();
+        target.restart(List.of(VOL, SNAP));                       // the snapshot served read-only as well
         try (RawIscsiClient c = target.client(VOL)) {
             // The damaged block: 3/11/00 with its first LBA, whether read alone, in part, or in a larger read.
             ScsiResult r = c.read10((long) DAMAGED * SECTORS, SECTORS);
@@ -93,14 +97,27 @@ class ChecksumDamageTest {
             assertTrue(allZero(Arrays.copyOfRange(wide.data(), DAMAGED * VBS, (DAMAGED + 1) * VBS)),
                     "the damaged block's bytes never reach the initiator");
 
-            // Every other block reads back as written.
+            // Every other block reads back as written (block 7 as rewritten: its live version is intact).
             for (int b = 0; b < BLOCKS; b++) {
                 if (b != DAMAGED) {
                     ScsiResult ok = c.read10((long) b * SECTORS, SECTORS);
                     assertEquals(0, ok.status(), "block " + b + ": " + hex(ok.sense()));
-                    assertArrayEquals(block(b), ok.data(), "block " + b);
+                    assertArrayEquals(block(b == SNAP_ONLY ? 100 + b : b), ok.data(), "block " + b);
                 }
             }
+        }
+        // The snapshot's LUN: both damaged versions are medium errors there, the rest is the snapshot's data.
+        try (RawIscsiClient c = target.client(SNAP)) {
+            for (int b : new int[] {DAMAGED, SNAP_ONLY}) {
+                ScsiResult r = c.read10((long) b * SECTORS, SECTORS);
+                assertSense(r, 0x03, 0x11, 0x00);
+                assertEquals(b * SECTORS, information(r));
+            }
+            ScsiResult ok = c.read10(8L * SECTORS, SECTORS);
+            assertEquals(0, ok.status(), () -> hex(ok.sense()));
+            assertArrayEquals(block(8), ok.data());
+            ScsiResult w = c.write10(8L * SECTORS, block(8));
+            assertSense(w, 0x07, 0x27, 0x00);                     // DATA PROTECT, WRITE PROTECTED
         }
         // QEMU sees an I/O error on the damaged block and good data elsewhere.
         Exec.Result q = Qemu.io(target.url(VOL), List.of("read " + DAMAGED * VBS + " 4k"));
@@ -110,14 +127,12 @@ class ChecksumDamageTest {
         // Scrub names the volume and the block.
         ScrubReport report = target.pool("cs").scrub().get(60, TimeUnit.SECONDS);
         System.out.println("scrub: " + report);
-        assertEquals(BLOCKS, report.blocks());
-        assertEquals(1, report.damaged().size(), report.damaged()::toString);
-        ScrubReport.Damage d = report.damaged().get(0);
-        assertEquals("vol", d.volume());
-        assertEquals(DAMAGED, d.block());
-        assertTrue(d.live());
+        assertEquals(BLOCKS + 1, report.blocks());                 // 64 live versions and block 7's old one
+        assertEquals(List.of(new ScrubReport.Damage("vol", DAMAGED, true, "checksum mismatch"),
+                        new ScrubReport.Damage("vol", SNAP_ONLY, false, "checksum mismatch")),
+                report.damaged().stream().sorted(java.util.Comparator.comparingLong(ScrubReport.Damage::block)).toList());
 
-        // Rewriting the block heals it: new data in a new place, the bad extent freed.
+        // Rewriting the block heals the volume: new data in a new place (the snapshot keeps the bad one).
         try (RawIscsiClient c = target.client(VOL)) {
             byte[] fresh = block(1000);
             assertEquals(0, c.write10((long) DAMAGED * SECTORS, fresh).status());
@@ -125,9 +140,28 @@ class ChecksumDamageTest {
             assertEquals(0, r.status(), () -> hex(r.sense()));
             assertArrayEquals(fresh, r.data());
         }
+        // The damaged version of block 5 is now the snapshot's alone, as block 7's is; destroying the
+        // snapshot frees both and leaves the pool clean.
+        ScrubReport after = target.pool("cs").scrub().get(60, TimeUnit.SECONDS);
+        assertEquals(List.of(new ScrubReport.Damage("vol", DAMAGED, false, "checksum mismatch"),
+                        new ScrubReport.Damage("vol", SNAP_ONLY, false, "checksum mismatch")),
+                after.damaged().stream().sorted(java.util.Comparator.comparingLong(ScrubReport.Damage::block)).toList());
+        target.restart(List.of(VOL));
+        target.pool("cs").destroy("vol@s", false);
         assertTrue(target.pool("cs").scrub().get(60, TimeUnit.SECONDS).clean());
         CheckReport check = target.pool("cs").check();
         assertTrue(check.clean(), check.problems()::toString);
+    }
+
+    private static void flip(Path file, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(8);
+            ch.read(b, at);
+            for (int i = 0; i < 8; i++) {
+                b.put(i, (byte) ~b.get(i));
+            }
+            ch.write(b.flip(), at);
+        }
     }
 
     /** Block {@code n}'s content: random, non-zero, unique. */

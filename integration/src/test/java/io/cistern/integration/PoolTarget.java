@@ -25,7 +25,7 @@ final class PoolTarget implements AutoCloseable {
 
     private final Path dataDir;
     private final String pools;
-    private final List<String> volumes;
+    private List<String> volumes;
     private final int port;
     private Daemon daemon;
 
@@ -48,7 +48,7 @@ final class PoolTarget implements AutoCloseable {
     private Config config() {
         Map<String, Object> targets = new LinkedHashMap<>();
         for (String v : volumes) {
-            targets.put(v.replace('/', '-'), Map.of(
+            targets.put(v.replace('/', '-').replace('@', '-'), Map.of(
                     "iqn", iqn(v),
                     "portals", List.of("127.0.0.1:" + port),
                     "luns", List.of(Map.of("lun", 0, "volume", v))));
@@ -60,7 +60,7 @@ final class PoolTarget implements AutoCloseable {
     }
 
     static String iqn(String volume) {
-        return IQN_PREFIX + volume.replace('/', '-');
+        return IQN_PREFIX + volume.replace('/', '-').replace('@', '.');
     }
 
     Daemon daemon() {
@@ -103,6 +103,13 @@ final class PoolTarget implements AutoCloseable {
     /** Stops the daemon if running and starts it again on the same data directory and port. */
     void restart() throws IOException {
         stop();
+        daemon = Daemon.start(config());
+    }
+
+    /** Restarts serving {@code volumes} instead (snapshots, as {@code pool/vol@snap}, exist only later). */
+    void restart(List<String> newVolumes) throws IOException {
+        stop();
+        volumes = List.copyOf(newVolumes);
         daemon = Daemon.start(config());
     }
 
