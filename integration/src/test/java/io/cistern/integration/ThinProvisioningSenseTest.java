@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Thin provisioning as the initiator sees it: a 128M sparse volume and a 16M reserved one on a 64M
+ * Thin provisioning as the initiator sees it: a 128M sparse volume and a 16M reserved one (with a
+ * snapshot) on a 64M
  * pool. The sparse volume's writes fail once the pool is full with DATA PROTECT / SPACE ALLOCATION
  * FAILED WRITE PROTECT (7/27/07: sense bytes through {@link RawIscsiClient}, ENOSPC through QEMU),
  * reads go on, the reserved volume writes its whole size, and writing resumes after UNMAP. Crossing
@@ -58,6 +59,14 @@ class ThinProvisioningSenseTest {
     @Test
     void fullPoolFailsThinWritesWithSpaceAllocationFailedAndUnmapResumesThem() throws Exception {
         try (RawIscsiClient thin = target.client(THIN); RawIscsiClient thick = target.client(THICK)) {
+            // The reserved volume is written in full and snapshotted: the snapshot re-reserves its 16M.
+            for (int c = 0; c < (16 << 20) / CHUNK; c++) {
+                assertEquals(GOOD, thick.write10((long) c * CHUNK_BLOCKS, data(THICK, c + 500)).status());
+            }
+            pool.snapshot("thick", "s");
+            System.out.printf("thick written and snapshotted: pool used %d of %d%n", pool.properties().used(),
+                    pool.properties().capacity());
+
             // Fill the sparse volume until the pool refuses; one soft-threshold unit attention on the way.
             int unitAttentions = 0;
             int chunk = 0;
@@ -88,7 +97,7 @@ class ThinProvisioningSenseTest {
             assertTrue(refused != null, "the pool never refused a write");
             assertSense(refused, 0x07, 0x27, 0x07);                 // DATA PROTECT, SPACE ALLOCATION FAILED WRITE PROTECT
             assertEquals(1, unitAttentions, "one THIN PROVISIONING SOFT THRESHOLD REACHED per crossing");
-            assertTrue(filled > 16 && filled < (64 << 20) / CHUNK, "filled " + filled + " chunks");
+            assertTrue(filled > 16 && filled < (32 << 20) / CHUNK, "filled " + filled + " chunks");
             // It stays refused (no second unit attention), and QEMU reports it as ENOSPC.
             assertSense(thin.write10((long) (filled + 1) * CHUNK_BLOCKS, data(THIN, filled + 1)), 0x07, 0x27, 0x07);
             Exec.Result qemu = Qemu.io(target.url(THIN), List.of("write -P 0x5a " + (filled + 2) * CHUNK + " 256k"));
@@ -120,7 +129,8 @@ class ThinProvisioningSenseTest {
             assertRead(thin, filled - 1, data(THIN, filled - 1));
             assertRead(thin, filled, new byte[CHUNK]);
 
-            // The reserved volume writes its whole size, and reads it back; it saw the crossing once too.
+            // The reserved volume overwrites its whole size (its snapshot keeping the first version) on
+            // the full pool, and reads it back; it saw the crossing once too.
             int thickUa = 0;
             for (int c = 0, tries = 0; c < (16 << 20) / CHUNK && tries < 80; tries++) {
                 ScsiResult r = thick.write10((long) c * CHUNK_BLOCKS, data(THICK, c));
