@@ -97,6 +97,16 @@ class ChecksumDamageTest {
             assertTrue(allZero(Arrays.copyOfRange(wide.data(), DAMAGED * VBS, (DAMAGED + 1) * VBS)),
                     "the damaged block's bytes never reach the initiator");
 
+            // A partial write into the damaged grain needs its old bytes: it must fail, not launder them
+            // under a fresh checksum.
+            byte[] sector = new byte[RawIscsiClient.BLOCK];
+            Arrays.fill(sector, (byte) 0x6d);
+            ScsiResult rmw = c.write10((long) DAMAGED * SECTORS + 2, sector);
+            System.out.println("512-byte WRITE(10) into block " + DAMAGED + ": status " + rmw.status() + " sense "
+                    + hex(rmw.sense()));
+            assertSense(rmw, 0x03, 0x11, 0x00);
+            assertSense(c.read10((long) DAMAGED * SECTORS, SECTORS), 0x03, 0x11, 0x00);
+
             // Every other block reads back as written (block 7 as rewritten: its live version is intact).
             for (int b = 0; b < BLOCKS; b++) {
                 if (b != DAMAGED) {
