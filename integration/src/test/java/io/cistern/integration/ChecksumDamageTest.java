@@ -163,6 +163,52 @@ class ChecksumDamageTest {
         assertTrue(check.clean(), check.problems()::toString);
     }
 
+    @Test
+    void damageInALargeGrainIsReportedAtTheGrainsFirstLba() throws Exception {
+        int grain = 16 << 10;
+        int grains = 16;
+        target = PoolTarget.start(tmp, "cs { file = \"cs.pool\", size = 64M, volumes { big { size = 4M, "
+                + "volblocksize = 16K } } }", List.of("cs/big"));
+        byte[] all = new byte[grains * grain];
+        new Random(42).nextBytes(all);
+        try (RawIscsiClient c = target.client("cs/big")) {
+            assertEquals(0, c.write10(0, all).status());
+            assertEquals(0, synchronizeCache(c).status());
+        }
+        target.stop();
+        long at = find16k(tmp.resolve("cs.pool"), Arrays.copyOfRange(all, 3 * grain, 4 * grain));
+        flip(tmp.resolve("cs.pool"), at + grain - 8);              // the grain's last sector
+        target.restart();
+        int sectors = grain / RawIscsiClient.BLOCK;
+        try (RawIscsiClient c = target.client("cs/big")) {
+            ScsiResult wide = c.read10(0, grains * sectors);
+            assertSense(wide, 0x03, 0x11, 0x00);
+            assertEquals(3 * sectors, information(wide));           // the first LBA of grain 3
+            ScsiResult inside = c.read10(3L * sectors + 5, 2);
+            assertSense(inside, 0x03, 0x11, 0x00);
+            assertEquals(3 * sectors + 5, information(inside));      // the first LBA asked for in it
+            for (int g : new int[] {2, 4}) {
+                ScsiResult ok = c.read10((long) g * sectors, sectors);
+                assertEquals(0, ok.status(), () -> hex(ok.sense()));
+                assertArrayEquals(Arrays.copyOfRange(all, g * grain, (g + 1) * grain), ok.data());
+            }
+        }
+        ScrubReport report = target.pool("cs").scrub().get(60, TimeUnit.SECONDS);
+        assertEquals(List.of(new ScrubReport.Damage("big", 3, true, "checksum mismatch")), report.damaged());
+    }
+
+    /** The one 16K-grain extent of {@code file} holding {@code content} (4K-aligned). */
+    private static long find16k(Path file, byte[] content) throws IOException {
+        byte[] head = Arrays.copyOf(content, VBS);
+        long at = find(file, head);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(content.length);
+            ch.read(b, at);
+            assertArrayEquals(content, b.array(), "grain stored contiguously");
+        }
+        return at;
+    }
+
     private static void flip(Path file, long at) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(8);
