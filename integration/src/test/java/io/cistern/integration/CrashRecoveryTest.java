@@ -43,14 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>starts the appliance on the pool the previous cycle killed (its own recovery at open);</li>
  * <li>reads the whole LUN back over iSCSI and checks every sector against the durability model (below);</li>
  * <li>pipelines random WRITE(10)s (512-byte granular offsets, 1 to 64 sectors, so partial 4K grains go
- *     through the pool's read-modify-write), some with FUA, with a SYNCHRONIZE CACHE now and then, up to 16
+ *     through the pool's read-modify-write), some with FUA, UNMAPs of any alignment now and then (LBPRZ=1:
+ *     they read as zeros; the pool zeroes partial grains), and a SYNCHRONIZE CACHE now and then, up to 16
  *     commands outstanding;</li>
  * <li>SIGKILLs the appliance at a random moment while commands are in flight;</li>
  * <li>copies the killed pool (file and RocksDB directory) and opens the copy in this JVM to run
  *     {@link Pool#check()}: no leaked, lost or doubly-owned extent. The original stays untouched for the next
  *     cycle's start, so the daemon itself recovers from every crash state.</li>
  * </ol>
- * The model, per 512-byte sector: the writes to it in the order issued (two writes to overlapping ranges are
+ * The model, per 512-byte sector: the writes to it (an UNMAP counts as a write of zeros) in the order issued (two writes to overlapping ranges are
  * never outstanding at once, so that order is the execution order), starting from a baseline. A write is
  * <em>durable</em> once it is acknowledged with FUA, or acknowledged before a SYNCHRONIZE CACHE was sent that
  * then completed; a durable write becomes the sector's baseline, dropping everything before it. After a crash a
@@ -59,7 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serves becomes the next baseline.
  *
  * <p>Cycles: {@code -Dcistern.crash.cycles=N} (default 100 when the class is run directly; the integration
- * pom sets 10 for {@code mvn verify}: a cycle takes about 2.5 s on two cores, so 100 take over 4 minutes). Seed:
+ * pom sets 10 for {@code mvn verify}: a cycle takes 1.5 to 2.5 s on two cores, so 100 take about 4 minutes). Seed:
  * {@code -Dcistern.crash.seed=S} (printed at start and in every failure). Failures name the cycle and seed;
  * the work directory (pool, logs) of a failed run is kept and printed.
  */
@@ -79,6 +80,8 @@ class CrashRecoveryTest {
     private final List<List<Long>> history = new ArrayList<>();
     /** Sectors of each write not yet durable (or dropped), by write id. */
     private final Map<Long, long[]> extents = new HashMap<>();
+    /** Ids that are UNMAPs: their sectors read as zeros (write id 0). */
+    private final java.util.Set<Long> unmaps = new java.util.HashSet<>();
     private long nextWriteId = 1;
     private Process daemon;
     private int port;
@@ -115,8 +118,8 @@ class CrashRecoveryTest {
                     Burst b = burst(c, rnd, where);
                     totalWrites += b.writes;
                     totalDurable += b.durable;
-                    System.out.printf("%s: commit %d ms, %d writes (%d FUA), %d flushes, %d durable, killed after %d ms"
-                            + " with %d outstanding; cycle took %d ms%n", where, commitMs, b.writes, b.fua, b.flushes,
+                    System.out.printf("%s: commit %d ms, %d writes (%d FUA), %d unmaps, %d flushes, %d durable, killed after %d ms"
+                            + " with %d outstanding; cycle took %d ms%n", where, commitMs, b.writes, b.fua, b.unmaps, b.flushes,
                             b.durable, b.killedAfterMs, b.outstanding, (System.nanoTime() - t0) / 1_000_000);
                 }
                 check(where);
@@ -241,14 +244,18 @@ class CrashRecoveryTest {
     private static final class Burst {
         int writes;
         int fua;
+        int unmaps;
         int flushes;
         long durable;
         long killedAfterMs;
         int outstanding;
     }
 
-    /** One outstanding command: a write (its id, first sector, data) or a flush (the writes it covers). */
-    private record Pending(long writeId, int sector, byte[] data, List<Long> covers) {
+    /**
+     * One outstanding command: a write (its id, negative with FUA; first sector, sector count, data), an unmap
+     * (its id, sectors, no data) or a flush (the writes and unmaps it covers).
+     */
+    private record Pending(long writeId, int sector, int count, byte[] data, List<Long> covers) {
     }
 
     private Burst burst(RawIscsiClient c, Random rnd, String where) throws Exception {
@@ -272,10 +279,34 @@ class CrashRecoveryTest {
                     if (rnd.nextInt(25) == 0) {
                         ScsiCommandPdu cmd = c.command(RawIscsiClient.cdb10(0x35, 0, 0), false, false, true, 0,
                                 Unpooled.EMPTY_BUFFER);
-                        outstanding.put(cmd.initiatorTaskTag(), new Pending(0, 0, null, new ArrayList<>(ackedNotDurable)));
+                        outstanding.put(cmd.initiatorTaskTag(), new Pending(0, 0, 0, null, new ArrayList<>(ackedNotDurable)));
                         c.send(cmd);
                         b.flushes++;
                         continue;
+                    }
+                    if (rnd.nextInt(20) == 0) { // UNMAP of any alignment: LBPRZ=1, so it reads as zeros
+                        int count = 1 + rnd.nextInt(256);
+                        int sector = regionStart + rnd.nextInt(region - count + 1);
+                        if (!overlaps(outstanding, sector, count)) {
+                            long id = nextWriteId++;
+                            unmaps.add(id);
+                            for (int s = 0; s < count; s++) {
+                                history.get(sector + s).add(id);
+                            }
+                            extents.put(id, new long[] {sector, count});
+                            byte[] list = new byte[24];
+                            ByteBuffer.wrap(list).putShort((short) 22).putShort((short) 16).putInt(0)
+                                    .putLong(sector).putInt(count);
+                            byte[] cdb = new byte[10];
+                            cdb[0] = 0x42;
+                            cdb[8] = (byte) list.length;
+                            ScsiCommandPdu cmd = c.command(cdb, false, true, true, list.length,
+                                    Unpooled.wrappedBuffer(list));
+                            outstanding.put(cmd.initiatorTaskTag(), new Pending(id, sector, count, null, null));
+                            c.send(cmd);
+                            b.unmaps++;
+                            continue;
+                        }
                     }
                     int count = 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? MAX_WRITE_SECTORS : 8);
                     int sector = regionStart + rnd.nextInt(region - count + 1);
@@ -299,7 +330,7 @@ class CrashRecoveryTest {
                         int immediate = Math.min(data.length, Math.min(c.targetMaxRecv(), 65536));
                         ScsiCommandPdu cmd = c.command(cdb, false, true, true, data.length,
                                 Unpooled.wrappedBuffer(data, 0, immediate));
-                        outstanding.put(cmd.initiatorTaskTag(), new Pending(fua ? -id : id, sector, data, null));
+                        outstanding.put(cmd.initiatorTaskTag(), new Pending(fua ? -id : id, sector, count, data, null));
                         c.send(cmd);
                         b.writes++;
                         continue;
@@ -356,7 +387,7 @@ class CrashRecoveryTest {
         }
         if (r.status() != 0) {
             fail(where + ": command failed with status " + r.status() + " (" + (done.covers() != null ? "flush"
-                    : "write " + Math.abs(done.writeId())) + ")");
+                    : done.data() == null ? "unmap " + done.writeId() : "write " + Math.abs(done.writeId())) + ")");
         }
         if (done.covers() != null) { // SYNCHRONIZE CACHE: every write acknowledged before it was sent
             for (long id : done.covers()) {
@@ -372,7 +403,7 @@ class CrashRecoveryTest {
 
     private static boolean overlaps(Map<Integer, Pending> outstanding, int sector, int count) {
         for (Pending p : outstanding.values()) {
-            if (p.data() != null && sector < p.sector() + p.data().length / SECTOR && p.sector() < sector + count) {
+            if (p.covers() == null && sector < p.sector() + p.count() && p.sector() < sector + count) {
                 return true;
             }
         }
@@ -408,7 +439,7 @@ class CrashRecoveryTest {
                 int sector = lba + s;
                 long id = identify(r.data(), s * SECTOR, sector, where);
                 List<Long> h = history.get(sector);
-                if (!h.contains(id)) {
+                if (!h.contains(id) && !(id == 0 && h.stream().anyMatch(unmaps::contains))) {
                     fail(where + ": sector " + sector + " holds write " + id + " but may only hold one of " + h
                             + " (first is the last durable write, 0 = never written)");
                 }
@@ -417,6 +448,7 @@ class CrashRecoveryTest {
             }
         }
         extents.clear();
+        unmaps.clear();
     }
 
     /** The write id whose content {@code data[at..at+512)} is, failing on torn or foreign bytes. */
