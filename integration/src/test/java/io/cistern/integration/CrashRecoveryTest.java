@@ -116,7 +116,7 @@ class CrashRecoveryTest {
                         break; // the last start only verifies
                     }
                     Burst b = burst(c, rnd, where);
-                    totalWrites += b.writes;
+                    totalWrites += b.writes + b.unmaps;
                     totalDurable += b.durable;
                     System.out.printf("%s: commit %d ms, %d writes (%d FUA), %d unmaps, %d flushes, %d durable, killed after %d ms"
                             + " with %d outstanding; cycle took %d ms%n", where, commitMs, b.writes, b.fua, b.unmaps, b.flushes,
@@ -128,7 +128,7 @@ class CrashRecoveryTest {
         } finally {
             stop();
             long ms = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("CrashRecoveryTest: %s after %d ms (%d ms per cycle), %d writes, %d made durable;"
+            System.out.printf("CrashRecoveryTest: %s after %d ms (%d ms per cycle), %d writes and unmaps, %d made durable;"
                     + " seed %d%n", ok ? "passed" : "FAILED", ms, ms / Math.max(1, cycles), totalWrites, totalDurable,
                     seed);
             if (!ok) {
