@@ -10,7 +10,8 @@
 //   flush POOL                  waits for a pool commit; replies "ok"
 //   props POOL VOLUME           replies "ok referenced=... written=... used=... usedbysnapshots=..."
 //   pool POOL                   replies "ok allocated=... used=... commits=... cachebytes=..."
-//   mem                         runs a GC, replies "ok heapused=... heapcommitted=... rss=..." (bytes)
+//   mem                         runs a GC, replies "ok heapused=... heapcommitted=... rss=... nmtcommitted=..."
+//                               (bytes; nmtcommitted is -1 without -XX:NativeMemoryTracking=summary)
 //   quit                        stops the daemon and exits
 // Not part of the product: test scaffolding only; main sources are untouched.
 import com.typesafe.config.Config;
@@ -89,10 +90,25 @@ public final class ThinBench {
                 System.gc();
                 Runtime rt = Runtime.getRuntime();
                 return " heapused=" + (rt.totalMemory() - rt.freeMemory()) + " heapcommitted=" + rt.totalMemory()
-                        + " rss=" + rss();
+                        + " rss=" + rss() + " nmtcommitted=" + nmtCommitted();
             }
             default:
                 throw new IllegalArgumentException("unknown command " + w[0]);
+        }
+    }
+
+    /** The JVM's own committed memory (heap, GC, threads, code, direct buffers...) when started with
+     * -XX:NativeMemoryTracking=summary, else -1. RSS minus this is memory the JVM does not track
+     * (RocksDB's native allocations, malloc arenas, mapped files). */
+    private static long nmtCommitted() {
+        try {
+            Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            var m = java.util.regex.Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(out.toString());
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        } catch (Exception e) {
+            return -1;
         }
     }
 

@@ -29,7 +29,8 @@
 #
 # Environment: SHM_DIR (/dev/shm), DISK_DIR (/var/tmp), SIZE_MIB (1024), BIG_GIB (16), REPEATS (5),
 #   SNAPS (5), COUNT_4K (200000), COUNT_1M (2000), PORT (13283), CTL_PORT (13284),
-#   CASE_TIMEOUT (120 s per qemu-img run), FILL_TIMEOUT (300 s), CISTERN_JAVA_OPTS.
+#   CASE_TIMEOUT (120 s per qemu-img run), FILL_TIMEOUT (300 s), CISTERN_JAVA_OPTS (JVM options of the
+#   daemon; with -XX:NativeMemoryTracking=summary the table gets the JVM-tracked memory next to RSS).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -244,7 +245,7 @@ log "phase A done"
 fi
 
 # ---------------------------------------------------------------- phase B: 1 vs BIG_GIB GiB on disk
-declare -A META_SST META_ALL META_LIVE OPENT MAPPED HEAPC RSS HEAP SNAPT FILLT
+declare -A META_SST META_ALL META_LIVE OPENT MAPPED HEAPC NMT RSS HEAP SNAPT FILLT
 if (( ! SKIP_BIG )); then
     WB=$(mktemp -d "$DISK_DIR/cistern-thinbench.XXXXXX")
     BIG=$(( BIG_GIB << 30 ))
@@ -275,7 +276,7 @@ CONF
         MAPPED[$1]=$(( $(kv referenced "$p") / 4096 ))
         META_LIVE[$1]=$(du -sb "$WB/disk.meta" | cut -f1)
         m=$(ctl mem)
-        RSS[$1]=$(kv rss "$m"); HEAP[$1]=$(kv heapused "$m"); HEAPC[$1]=$(kv heapcommitted "$m")
+        RSS[$1]=$(kv rss "$m"); HEAP[$1]=$(kv heapused "$m"); HEAPC[$1]=$(kv heapcommitted "$m"); NMT[$1]=$(kv nmtcommitted "$m")
         local i
         SNAPT[$1]=""
         for (( i = 1; i <= SNAPS; i++ )); do
@@ -301,15 +302,15 @@ CONF
         for (( g = $1; g < $1 + $2; g++ )); do
             timeout -k 5 "$FILL_TIMEOUT" qemu-img convert -n -W -m 8 -t none -f raw "$WA/rand.img" \
                 "$(printf 'json:{"driver":"raw","offset":%d,"size":%d,"file":{"driver":"iscsi","transport":"tcp","portal":"127.0.0.1:%d","target":"%s","lun":0}}' \
-                    $(( g << 30 )) $(( 1 << 30 )) "$PORT" "$IQN")" >&2
+                    $(( g << 30 )) $(( 1 << 30 )) "$PORT" "$IQN")" >&2 || { echo "bench-thin: qemu-img convert failed" >&2; return 1; }
         done
         awk -v n="$(( $(date +%s%N) - t0 ))" 'BEGIN { printf "%.1f", n / 1e9 }'
     }
     log "writing 1 GiB"
-    FILLT[1]=$(fill_gib 0 1)
+    FILLT[1]=$(fill_gib 0 1) || exit 1
     measure 1
     log "writing $(( BIG_GIB - 1 )) GiB more"
-    FILLT[$BIG_GIB]=$(fill_gib 1 $(( BIG_GIB - 1 )))
+    FILLT[$BIG_GIB]=$(fill_gib 1 $(( BIG_GIB - 1 ))) || exit 1
     measure "$BIG_GIB"
     stop_daemon
     log "phase B done"
@@ -367,16 +368,16 @@ report() {
         echo "Metadata: \"live\" = the RocksDB directory while running (write-ahead log + .sst); \"at rest\" = after"
         echo "a daemon restart (log replayed into .sst files); RSS and heap measured before the restart."
         echo
-        echo "| written | mapped 4K blocks | metadata dir live | per block | .sst at rest | per block | dir at rest | per block | RSS | heap used / committed after GC | first snapshot after the writes | snapshot median (min-max) of $SNAPS | restart to serving |"
-        echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        echo "| written | mapped 4K blocks | metadata dir live | per block | .sst at rest | per block | dir at rest | per block | RSS | JVM-tracked (NMT) | heap used / committed after GC | first snapshot after the writes | snapshot median (min-max) of $SNAPS | restart to serving |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         local g m l h
         for g in 1 "$BIG_GIB"; do
             read -r m l h < <(stats "${SNAPT[$g]}")
-            printf '| %s GiB | %s | %s | %s | %s | %s | %s | %s | %s MiB | %s / %s MiB | %s us | %s us (%s-%s) | %s ms |\n' "$g" "${MAPPED[$g]}" \
+            printf '| %s GiB | %s | %s | %s | %s | %s | %s | %s | %s MiB | %s | %s / %s MiB | %s us | %s us (%s-%s) | %s ms |\n' "$g" "${MAPPED[$g]}" \
                 "${META_LIVE[$g]}" "$(awk -v a="${META_LIVE[$g]}" -v b="${MAPPED[$g]}" 'BEGIN { printf "%.1f", a / b }')" \
                 "${META_SST[$g]}" "$(awk -v a="${META_SST[$g]}" -v b="${MAPPED[$g]}" 'BEGIN { printf "%.1f", a / b }')" \
                 "${META_ALL[$g]}" "$(awk -v a="${META_ALL[$g]}" -v b="${MAPPED[$g]}" 'BEGIN { printf "%.1f", a / b }')" \
-                $(( RSS[$g] >> 20 )) $(( HEAP[$g] >> 20 )) $(( HEAPC[$g] >> 20 )) "$(awk '{ print $1 }' <<<"${SNAPT[$g]}")" "$m" "$l" "$h" "${OPENT[$g]}"
+                $(( RSS[$g] >> 20 )) "$( (( NMT[$g] >= 0 )) && echo "$(( NMT[$g] >> 20 )) MiB" || echo "n/a")" $(( HEAP[$g] >> 20 )) $(( HEAPC[$g] >> 20 )) "$(awk '{ print $1 }' <<<"${SNAPT[$g]}")" "$m" "$l" "$h" "${OPENT[$g]}"
         done
         rt=$(ratio "$mb" "$m1")
         echo
