@@ -74,11 +74,6 @@ public final class IscsiServer implements AutoCloseable {
         log.info("iSCSI portals {} listening ({} transport)", portals, transport.name());
     }
 
-    /** The addresses actually bound (a port 0 portal gets an ephemeral port). */
-    public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
-    }
-
     public SessionRegistry sessions() {
         return sessions;
     }
