@@ -78,6 +78,15 @@ public final class Connection {
         return List.copyOf(tasks.values());
     }
 
+    /** Runs {@code action} on this connection's event loop: now if already there, else queued. */
+    void onEventLoop(Runnable action) {
+        if (channel.eventLoop().inEventLoop()) {
+            action.run();
+        } else {
+            channel.eventLoop().execute(action);
+        }
+    }
+
     /** Queues a PDU; the caller flushes once a batch is written. */
     void write(Pdu pdu) {
         channel.write(pdu, channel.voidPromise());

@@ -11,7 +11,6 @@ import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.ScsiTarget;
 import io.cistern.target.scsi.spc.Sense;
 import io.cistern.target.pdu.ScsiResponsePdu;
-import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,6 @@ final class ScsiCommandHandler {
     private final SessionParameters parameters;
     private final Optional<ScsiTarget> scsi;
     private final ItNexus nexus;
-    private final EventLoop loop;
     private final List<Runnable> idleWaiters = new ArrayList<>();
     private int nextTransferTag = 1;
 
@@ -48,7 +46,6 @@ final class ScsiCommandHandler {
         this.parameters = connection.session().parameters();
         this.scsi = connection.session().target().map(TargetNode::scsi);
         this.nexus = connection.session().nexus().orElse(null);
-        this.loop = connection.channel().eventLoop();
     }
 
     /** A SCSI Command delivered in CmdSN order; ownership of the PDU moves here. */
@@ -133,13 +130,7 @@ final class ScsiCommandHandler {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e); // the core must not throw; if it does, end the task
         }
-        outcome.whenComplete((response, error) -> {
-            if (loop.inEventLoop()) {
-                complete(task, response, error);
-            } else {
-                loop.execute(() -> complete(task, response, error));
-            }
-        });
+        outcome.whenComplete((response, error) -> connection.onEventLoop(() -> complete(task, response, error)));
     }
 
     private void complete(ScsiTask task, ScsiResponse response, Throwable error) {

@@ -107,14 +107,7 @@ final class TaskManagementHandler {
     }
 
     private void whenDone(CompletableFuture<Void> aborted, Runnable then) {
-        var loop = connection.channel().eventLoop();
-        aborted.whenComplete((v, e) -> {
-            if (loop.inEventLoop()) {
-                then.run();
-            } else {
-                loop.execute(then);
-            }
-        });
+        aborted.whenComplete((v, e) -> connection.onEventLoop(then));
     }
 
     private void answer(TaskManagementRequest request, int response) {
