@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,8 +130,7 @@ public final class Daemon implements AutoCloseable {
             }
             log.info("created sparse LUN file {} ({} bytes)", file, l.getBytes("size"));
         }
-        UUID uuid = UUID.nameUUIDFromBytes(file.toAbsolutePath().normalize().toString().getBytes());
-        return new FileBackend(file, l.getInt("block-size"), l.getBoolean("read-only"), uuid, 4);
+        return new FileBackend(file, l.getInt("block-size"), l.getBoolean("read-only"), FileBackend.identityOf(file), 4);
     }
 
     private static Optional<ChapConfig> chap(Config t) {

@@ -63,8 +63,12 @@ public final class FileBackend implements LunBackend {
 
     /** A writable file LUN named by its absolute path, with 4 I/O threads. */
     public static FileBackend open(Path path, int blockSize) throws IOException {
-        UUID uuid = UUID.nameUUIDFromBytes(path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
-        return new FileBackend(path, blockSize, false, uuid, 4);
+        return new FileBackend(path, blockSize, false, identityOf(path), 4);
+    }
+
+    /** The stable identity of a file LUN: derived from its normalized absolute path. */
+    public static UUID identityOf(Path path) {
+        return UUID.nameUUIDFromBytes(path.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
