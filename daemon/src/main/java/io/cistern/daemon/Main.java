@@ -17,6 +17,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("run") && !args[0].equals("check")) {
+            io.cistern.cli.Cli.main(args); // the management commands: clients of the running daemon's API
+        }
         if (args.length == 0 || !args[0].equals("run")) {
             System.err.println(USAGE);
             System.exit(2);
