@@ -98,6 +98,7 @@ public final class Cli {
                 out.print(usage());
                 return 0;
             }
+            ApiClient api = Endpoint.connect(url, tokenFile, env);
             command = COMMANDS.get(first);
             if (command == null && !rest.isEmpty()) {
                 command = COMMANDS.get(first + " " + rest.get(0));
@@ -111,7 +112,6 @@ public final class Cli {
                 err.print(usage());
                 return 2;
             }
-            ApiClient api = Endpoint.connect(url, tokenFile, env);
             return command.run(rest, new Context(out, err, api, clock, pollInterval));
         } catch (UsageException e) {
             err.println("cistern: " + e.getMessage());

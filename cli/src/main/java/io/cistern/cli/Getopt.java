@@ -86,7 +86,7 @@ public final class Getopt {
     /** The operands, checked to number between min and max. */
     public List<String> operands(int min, int max) {
         if (operands.size() < min) {
-            throw new UsageException(min == 1 && max == 1 ? "missing argument" : "missing arguments");
+            throw new UsageException(min == 1 ? "missing argument" : "missing arguments");
         }
         if (operands.size() > max) {
             throw new UsageException("too many arguments");
