@@ -31,7 +31,9 @@ public final class ApiClient {
     public ApiClient(URI base, Supplier<Token> token) {
         this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1: no h2c upgrade dance with the server on a plain-text loopback connection.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public JsonNode get(String path) {
