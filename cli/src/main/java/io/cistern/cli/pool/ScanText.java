@@ -58,6 +58,8 @@ final class ScanText {
         text.append(" with ").append(errors).append(errors == 1 ? " error" : " errors");
         if (timed) {
             text.append(" on ").append(Dates.ctime(Json.instant(finished), zone));
+        } else if (started.isTextual() || started.isNumber()) {
+            text.append(" (started ").append(Dates.ctime(Json.instant(started), zone)).append(')');
         }
         return text.toString();
     }
@@ -70,7 +72,8 @@ final class ScanText {
         }
         StringBuilder text = new StringBuilder("Permanent errors have been detected in the following volumes:\n");
         for (JsonNode d : damaged) {
-            text.append("\n\t").append(d.path("volume").asText()).append(" block ").append(d.path("block").asText());
+            String dataset = d.path("dataset").asText(d.path("volume").asText()); // POOL/VOLUME, or the bare volume
+            text.append("\n\t").append(dataset).append(" block ").append(d.path("block").asText());
             if (d.path("reason").isTextual()) {
                 text.append(": ").append(d.path("reason").asText());
             }

@@ -57,7 +57,7 @@ class PoolCommandsTest {
     void statusListsWhatTheLastScrubFoundDamaged() {
         api.on("GET", "/api/v1/pools/tank", 200, TANK.formatted("{\"id\":\"7\",\"kind\":\"scrub\",\"state\":\"done\","
                 + "\"progress\":1,\"startedAt\":\"2026-03-04T08:00:00Z\",\"finishedAt\":\"2026-03-04T08:02:03Z\","
-                + "\"result\":{\"blocks\":1000,\"bytes\":5626407731,\"damaged\":[{\"volume\":\"tank/vm1\","
+                + "\"result\":{\"blocks\":1000,\"bytes\":5626407731,\"damaged\":[{\"dataset\":\"tank/vm1\","
                 + "\"block\":17,\"live\":false,\"reason\":\"checksum mismatch\"}]},\"error\":null}"));
         assertEquals(new Result(0, """
                   pool: tank
@@ -67,6 +67,15 @@ class PoolCommandsTest {
 
                 \ttank/vm1 block 17: checksum mismatch (in snapshots only)
                 """, ""), api.run("pool", "status", "tank"));
+    }
+
+    @Test
+    void aFinishedScrubWithoutItsEndTimeSaysWhenItStarted() {
+        api.on("GET", "/api/v1/pools/tank", 200, TANK.formatted("{\"id\":\"7\",\"kind\":\"scrub\",\"state\":\"done\","
+                + "\"progress\":1,\"startedAt\":\"2026-03-04T08:00:00Z\",\"result\":{\"blocks\":0,\"bytes\":0,"
+                + "\"damaged\":[]},\"error\":null}"));
+        assertEquals("  scan: scrub checked 0B with 0 errors (started Wed Mar  4 08:00:00 2026)",
+                api.run("pool", "status", "tank").out().lines().toList().get(2));
     }
 
     @Test
