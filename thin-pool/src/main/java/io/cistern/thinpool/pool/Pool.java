@@ -249,6 +249,34 @@ public final class Pool implements AutoCloseable {
         }));
     }
 
+    /**
+     * Stores a property for the pool's users (the daemon's {@code shareiscsi}), durable on return;
+     * {@code value} null removes it. The pool never interprets these.
+     */
+    public void setUserProperty(String name, String key, String value) {
+        if (!key.matches("[a-z][a-z0-9:._-]{0,63}")) {
+            throw new IllegalArgumentException("bad property name " + key);
+        }
+        if (value != null && value.length() > 1024) {
+            throw new IllegalArgumentException("property " + key + ": value longer than 1024 characters");
+        }
+        sync(engine.durable(() -> {
+            DatasetRecord r = catalog.find(name);
+            if (value == null) {
+                r.userProperties.remove(key);
+            } else {
+                r.userProperties.put(key, value);
+            }
+            catalog.touch(r);
+            return null;
+        }));
+    }
+
+    /** The properties stored with {@link #setUserProperty}, by name. */
+    public Map<String, String> userProperties(String name) {
+        return sync(engine.call(() -> Map.copyOf(catalog.find(name).userProperties)));
+    }
+
     public VolumeProperties properties(String name) {
         return sync(engine.call(() -> datasets.properties(catalog.find(name))));
     }
