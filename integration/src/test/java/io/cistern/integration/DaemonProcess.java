@@ -48,6 +48,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Runs {@code cistern ARGS} with the given JVM options, appending its output to {@code log}. */
     static DaemonProcess start(String jvmOptions, Path log, String... args) throws Exception {
+        return start(Map.of(), jvmOptions, log, args);
+    }
+
+    /** The same, with {@code env} added to the environment. */
+    static DaemonProcess start(Map<String, String> env, String jvmOptions, Path log, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String opt : jvmOptions.trim().split("\\s+")) {
@@ -57,8 +63,10 @@ final class DaemonProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new DaemonProcess(p, log);
     }
 
@@ -100,9 +108,14 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String tail() throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    /** The last 40 lines of the log, for failure messages. */
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log " + log + " unreadable: " + e + ")";
+        }
     }
 
     String output() throws IOException {
