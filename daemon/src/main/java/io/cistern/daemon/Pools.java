@@ -64,8 +64,8 @@ final class Pools implements AutoCloseable {
             return Pool.openDevice(storage, metaDir, tunables);
         }
         if (onDevice) {
-            throw new ConfigException.BadValue(p.origin(), "pools." + name + ".device",
-                    "no pool metadata at " + metaDir + "; creating a pool on a block device is not done at start");
+            log.info("pool {}: creating on block device {} (metadata {})", name, storage, metaDir);
+            return Pool.createOnDevice(storage, metaDir, tunables); // refused unless the device is blank
         }
         if (Files.exists(storage)) {
             throw new ConfigException.BadValue(p.origin(), "pools." + name + ".file", storage
