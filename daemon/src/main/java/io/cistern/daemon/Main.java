@@ -30,7 +30,8 @@ public final class Main {
         }
         int status;
         try {
-            status = Service.run(config);
+            String[] options = Arrays.copyOfRange(args, 1, args.length);
+            status = Service.run(config, () -> load(options));
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("cistern: " + e.getMessage());
             status = 1;

@@ -42,6 +42,10 @@ final class SystemdNotify {
         send("READY=1\nSTATUS=serving");
     }
 
+    void reloading() {
+        send("RELOADING=1\nSTATUS=reloading");
+    }
+
     void stopping() {
         send("STOPPING=1\nSTATUS=stopping");
     }
