@@ -31,7 +31,7 @@ final class DdtCache {
 
     /** A cache of at most {@code capBytes} (at least one set). */
     DdtCache(long capBytes) {
-        long entries = Math.max(WAYS, capBytes / BYTES_PER_ENTRY / WAYS * WAYS);
+        long entries = Math.max(1, capBytes / (BYTES_PER_ENTRY * WAYS + 1)) * WAYS; // + a CLOCK hand per set
         if (entries * 4 > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("dedup cache cap too large: " + capBytes + " bytes");
         }
