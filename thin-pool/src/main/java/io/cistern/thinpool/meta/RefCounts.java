@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * How many maps point at an extent, after BlueStore's shared blobs: an extent with one owner (the
  * common case) has no record at all, so the count costs nothing per mapped block; a shared extent has
  * {@code 'R' u64 offset -> u32 extra owners} under {@link Keys#REFS}. Snapshots and clones share
- * blocks by generation and origin, not by count; counts serve copies by reference (and dedup next).
+ * blocks by generation and origin, not by count; counts serve copies by reference, the fragments of a packed
+ * extent ({@link PackedMapping}) and dedup (every map entry pointing into an extent is one owner).
  *
  * <p>Changes go into the batch of the commit that adds or drops the owner.
  *
@@ -24,6 +25,16 @@ public final class RefCounts {
     /** Adds an owner to the extent at {@code offset}. */
     public void share(Batch batch, long offset) {
         batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(extra(batch, offset) + 1).array());
+    }
+
+    /** A new extent's owners (a packed extent has one per fragment); nothing to record for one. */
+    public void created(Batch batch, long offset, int owners) {
+        if (owners < 1) {
+            throw new IllegalArgumentException("an extent needs an owner: " + owners);
+        }
+        if (owners > 1) {
+            batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(owners - 1).array());
+        }
     }
 
     /** True if the extent at {@code offset} has more than one owner. */
