@@ -2,6 +2,9 @@ package io.cistern.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.cistern.daemon.config.ConfigValidator;
+import io.cistern.daemon.config.InvalidConfigException;
+import io.cistern.daemon.config.PortalAddress;
 import io.cistern.daemon.lun.ThinLunBackend;
 import io.cistern.target.backend.FileBackend;
 import io.cistern.target.backend.LunBackend;
@@ -45,9 +48,14 @@ public final class Daemon implements AutoCloseable {
         this.pools = pools;
     }
 
-    /** Starts the appliance described by {@code config} (already resolved, with reference.conf under it). */
+    /**
+     * Starts the appliance described by {@code config} (resolved, with reference.conf under it). It is
+     * validated first: on any problem nothing is created or bound.
+     *
+     * @throws InvalidConfigException with every problem of the configuration
+     */
     public static Daemon start(Config config) throws IOException {
-        Config c = config.getConfig("cistern");
+        Config c = ConfigValidator.valid(config).getConfig("cistern");
         Path dataDir = Path.of(c.getString("data-dir"));
         Files.createDirectories(dataDir);
         TargetRegistry registry = new TargetRegistry();
@@ -68,7 +76,7 @@ public final class Daemon implements AutoCloseable {
                 int tpgt = t.getInt("portal-group-tag");
                 List<Portal> targetPortals = new ArrayList<>();
                 for (String p : t.getStringList("portals")) {
-                    InetSocketAddress address = parsePortal(p);
+                    InetSocketAddress address = PortalAddress.parse(p).socketAddress();
                     portals.add(address);
                     targetPortals.add(new Portal(address.getHostString(), address.getPort(), tpgt));
                 }
@@ -121,9 +129,6 @@ public final class Daemon implements AutoCloseable {
     private static LunBackend fileLun(Path dataDir, Config l) throws IOException {
         Path file = dataDir.resolve(l.getString("file"));
         if (!Files.exists(file)) {
-            if (!l.hasPath("size")) {
-                throw new ConfigException.Missing(l.origin(), "size");
-            }
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 raf.setLength(l.getBytes("size")); // sparse: blocks are allocated as they are written
@@ -134,7 +139,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static Optional<ChapConfig> chap(Config t) {
-        if (!t.hasPath("chap")) {
+        if (!t.hasPath("chap.user")) {
             return Optional.empty();
         }
         Config chap = t.getConfig("chap");
@@ -155,19 +160,5 @@ public final class Daemon implements AutoCloseable {
         return new FabricSettings(limits, i.getInt("queue-depth"), (int) i.getBytes("max-write-length").longValue(),
                 i.getDuration("nop-in-interval"), i.getDuration("nop-in-timeout"), i.getDuration("login-timeout"),
                 i.getDuration("logout-grace"), i.getInt("event-loop-threads"));
-    }
-
-    /** {@code host:port}, with IPv6 hosts in brackets: {@code [::1]:3260}. */
-    static InetSocketAddress parsePortal(String portal) {
-        int colon = portal.lastIndexOf(':');
-        if (colon < 0 || colon == portal.length() - 1) {
-            throw new IllegalArgumentException("portal " + portal + " is not host:port");
-        }
-        String host = portal.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(portal.substring(colon + 1));
-        return new InetSocketAddress(host, port);
     }
 }

@@ -1,65 +1,43 @@
 package io.cistern.daemon;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
+import io.cistern.daemon.command.CheckCommand;
+import io.cistern.daemon.command.Command;
+import io.cistern.daemon.command.RunCommand;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Entry point of {@code bin/cistern}. */
+/** Entry point of {@code bin/cistern}: dispatches to the subcommand named first. */
 public final class Main {
-    private static final String USAGE = "usage: cistern run [--config FILE]";
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("run", new RunCommand());
+        COMMANDS.put("check", new CheckCommand());
+    }
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("run")) {
-            System.err.println(USAGE);
-            System.exit(2);
-        }
-        Config config;
-        try {
-            config = load(Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException | ConfigException e) {
-            System.err.println("cistern: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        Daemon daemon;
-        try {
-            daemon = Daemon.start(config);
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("cistern: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
 
-    /** The configuration: a file given with --config, or the embedded default; reference.conf under it. */
-    static Config load(String[] options) {
-        Config chosen;
-        if (options.length == 0) {
-            chosen = ConfigFactory.parseResources("default.conf", ConfigParseOptions.defaults().setAllowMissing(false));
-        } else if (options.length == 2 && options[0].equals("--config")) {
-            Path file = Path.of(options[1]);
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read config file " + file);
+    /** Runs {@code args} and returns the exit status (0 done, 1 failed, 2 usage), without exiting. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (command == null) {
+            if (args.length > 0) {
+                err.println("cistern: unknown command " + args[0]);
             }
-            chosen = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-        } else {
-            throw new IllegalArgumentException(USAGE);
+            String prefix = "usage: ";
+            for (Command c : COMMANDS.values()) {
+                err.println(prefix + "cistern " + c.usage());
+                prefix = "       ";
+            }
+            return Command.USAGE;
         }
-        return ConfigFactory.defaultOverrides().withFallback(chosen).withFallback(ConfigFactory.defaultReference())
-                .resolve();
+        return command.run(List.of(args).subList(1, args.length), out, err);
     }
 }
