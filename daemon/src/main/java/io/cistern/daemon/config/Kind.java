@@ -52,7 +52,12 @@ enum Kind {
         Config one = value.atKey("v");
         try {
             switch (this) {
-                case INTEGER -> one.getLong("v");
+                case INTEGER -> {
+                    Number n = one.getNumber("v");
+                    if (!(n instanceof Integer || n instanceof Long)) {
+                        return "expected " + expected + ", not " + describe(value);
+                    }
+                }
                 case BOOLEAN -> one.getBoolean("v");
                 case SIZE -> {
                     if (one.getBytes("v") <= 0) {

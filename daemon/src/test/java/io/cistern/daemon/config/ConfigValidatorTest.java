@@ -236,4 +236,18 @@ class ConfigValidatorTest {
                 file + ":5: cistern.pools.sizeless.soft-threshold-percent: must be from 1 to 100, not 0"),
                 ConfigFiles.problems(file));
     }
+
+    @Test
+    void typesComeFromTheDefaultsInReferenceConf() {
+        Path file = files.write("types.conf", """
+                cistern.iscsi { queue-depth = 1.5, immediate-data = maybe, nop-in-interval = 5 parsecs }
+                cistern.iscsi.header-digests = CRC32C
+                """);
+        assertEquals(List.of(
+                file + ":1: cistern.iscsi.immediate-data: expected true or false, not \"maybe\"",
+                file + ":1: cistern.iscsi.nop-in-interval: expected a duration such as 500ms, 5s or 2m, not \"5 parsecs\"",
+                file + ":1: cistern.iscsi.queue-depth: expected a whole number, not 1.5",
+                file + ":2: cistern.iscsi.header-digests: expected a list [ ... ], not \"CRC32C\""),
+                ConfigFiles.problems(file));
+    }
 }
