@@ -17,10 +17,6 @@ final class Problems {
         byPath.putIfAbsent(path, ConfigProblem.at(origin, path, message));
     }
 
-    boolean reported(String path) {
-        return byPath.containsKey(path);
-    }
-
     List<ConfigProblem> inFileOrder() {
         List<ConfigProblem> all = new ArrayList<>(byPath.values());
         all.sort(ConfigProblem.IN_FILE_ORDER);
