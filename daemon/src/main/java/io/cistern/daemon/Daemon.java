@@ -1,32 +1,17 @@
 package io.cistern.daemon;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import io.cistern.daemon.config.ConfigValidator;
 import io.cistern.daemon.config.InvalidConfigException;
-import io.cistern.daemon.config.PortalAddress;
-import io.cistern.daemon.lun.ThinLunBackend;
-import io.cistern.target.backend.FileBackend;
-import io.cistern.target.backend.LunBackend;
-import io.cistern.target.login.ChapConfig;
-import io.cistern.target.login.ChapSecret;
-import io.cistern.target.login.Portal;
 import io.cistern.target.login.TargetLimits;
-import io.cistern.target.scsi.ScsiTargetDevice;
 import io.cistern.target.session.FabricSettings;
 import io.cistern.target.session.IscsiServer;
-import io.cistern.target.session.TargetNode;
-import io.cistern.target.session.TargetRegistry;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +24,17 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final IscsiServer server;
-    private final List<LunBackend> backends;
+    private final Targets targets;
     private final Pools pools;
+    private final Path dataDir;
+    private Config running;
 
-    private Daemon(IscsiServer server, List<LunBackend> backends, Pools pools) {
+    private Daemon(IscsiServer server, Targets targets, Pools pools, Path dataDir, Config running) {
         this.server = server;
-        this.backends = backends;
+        this.targets = targets;
         this.pools = pools;
+        this.dataDir = dataDir;
+        this.running = running;
     }
 
     /**
@@ -58,49 +47,64 @@ public final class Daemon implements AutoCloseable {
         Config c = ConfigValidator.valid(config).getConfig("cistern");
         Path dataDir = Path.of(c.getString("data-dir"));
         Files.createDirectories(dataDir);
-        TargetRegistry registry = new TargetRegistry();
-        List<LunBackend> backends = new ArrayList<>();
-        Set<InetSocketAddress> portals = new LinkedHashSet<>();
         Pools pools = Pools.open(c, dataDir);
+        Targets targets = new Targets(dataDir, pools);
         try {
-            Config targets = c.getConfig("targets");
-            for (String name : targets.root().keySet()) {
-                Config t = targets.getConfig(name).withFallback(c.getConfig("target-defaults"));
-                ScsiTargetDevice device = new ScsiTargetDevice();
-                for (Config lun : t.getConfigList("luns")) {
-                    Config l = lun.withFallback(c.getConfig("lun-defaults"));
-                    LunBackend backend = l.hasPath("volume") ? thinLun(pools, l) : fileLun(dataDir, l);
-                    backends.add(backend);
-                    device.addLun(l.getInt("lun"), backend, Set.copyOf(l.getStringList("initiators")));
-                }
-                int tpgt = t.getInt("portal-group-tag");
-                List<Portal> targetPortals = new ArrayList<>();
-                for (String p : t.getStringList("portals")) {
-                    InetSocketAddress address = PortalAddress.parse(p).socketAddress();
-                    portals.add(address);
-                    targetPortals.add(new Portal(address.getHostString(), address.getPort(), tpgt));
-                }
-                registry.add(new TargetNode(t.getString("iqn"),
-                        t.hasPath("alias") ? Optional.of(t.getString("alias")) : Optional.empty(), tpgt,
-                        targetPortals, new HashSet<>(t.getStringList("acl")), chap(t), device));
-                log.info("target {} with {} LUN(s) on {}", t.getString("iqn"), t.getConfigList("luns").size(),
-                        t.getStringList("portals"));
-            }
-            IscsiServer server = new IscsiServer(registry, fabric(c.getConfig("iscsi")));
-            server.start(List.copyOf(portals));
-            return new Daemon(server, backends, pools);
+            targets.apply(TargetSpec.all(c), null);
+            IscsiServer server = new IscsiServer(targets.registry(), fabric(c.getConfig("iscsi")));
+            server.start(List.copyOf(targets.portals()));
+            return new Daemon(server, targets, pools, dataDir, c);
         } catch (RuntimeException | IOException e) {
-            backends.forEach(LunBackend::close);
+            targets.close();
             pools.close();
             throw e;
         }
+    }
+
+    /**
+     * Applies a changed configuration without a restart: new pools and declared
+     * volumes, targets and LUNs added, changed or removed, portals bound or released. Sessions of
+     * targets it does not touch go on untouched. What only a restart can change (the iSCSI settings,
+     * the data directory, an open pool's settings) is reported, not applied. Returns what changed.
+     *
+     * @throws InvalidConfigException with every problem of the configuration; then nothing changes
+     */
+    public synchronized List<String> reload(Config config) throws IOException {
+        Config c = ConfigValidator.valid(config).getConfig("cistern");
+        List<String> changes = new ArrayList<>();
+        if (!Path.of(c.getString("data-dir")).equals(dataDir)) {
+            changes.add("data-dir changed: it applies after a restart");
+        } else {
+            if (!c.getConfig("iscsi").equals(running.getConfig("iscsi"))) {
+                changes.add("iscsi settings changed: they apply after a restart");
+            }
+            changes.addAll(pools.reload(c, dataDir));
+            Set<InetSocketAddress> before = targets.portals();
+            changes.addAll(targets.apply(TargetSpec.all(c), server.sessions()));
+            Set<InetSocketAddress> after = targets.portals();
+            for (InetSocketAddress portal : after) {
+                if (!before.contains(portal)) {
+                    server.listen(portal);
+                    changes.add("portal listening: " + portal);
+                }
+            }
+            for (InetSocketAddress portal : before) {
+                if (!after.contains(portal)) {
+                    server.stopListening(portal);
+                    changes.add("portal closed: " + portal);
+                }
+            }
+            running = c;
+        }
+        log.info("reload: {}", changes.isEmpty() ? "no changes" : String.join("; ", changes));
+        return changes;
     }
 
     public IscsiServer server() {
         return server;
     }
 
-    /** A configured thin pool, for management (snapshots, properties) until the API of issue 5. */
+    /** A configured thin pool, for management (snapshots, properties). */
     public io.cistern.thinpool.pool.Pool pool(String name) {
         return pools.pool(name);
     }
@@ -109,46 +113,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        for (LunBackend backend : backends) {
-            try {
-                backend.flush().join();
-            } catch (RuntimeException e) {
-                log.error("flush failed on close: {}", e.toString());
-            }
-            backend.close();
-        }
+        targets.close();
         pools.close();
         log.info("stopped");
-    }
-
-    private static LunBackend thinLun(Pools pools, Config l) {
-        var volume = pools.volume(l.getString("volume"));
-        return new ThinLunBackend(volume.getKey(), volume.getValue());
-    }
-
-    private static LunBackend fileLun(Path dataDir, Config l) throws IOException {
-        Path file = dataDir.resolve(l.getString("file"));
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-                raf.setLength(l.getBytes("size")); // sparse: blocks are allocated as they are written
-            }
-            log.info("created sparse LUN file {} ({} bytes)", file, l.getBytes("size"));
-        }
-        return new FileBackend(file, l.getInt("block-size"), l.getBoolean("read-only"), FileBackend.identityOf(file), 4);
-    }
-
-    private static Optional<ChapConfig> chap(Config t) {
-        if (!t.hasPath("chap.user")) {
-            return Optional.empty();
-        }
-        Config chap = t.getConfig("chap");
-        ChapSecret initiator = new ChapSecret(chap.getString("user"), chap.getString("secret"));
-        if (chap.hasPath("mutual-user")) {
-            return Optional.of(ChapConfig.mutual(initiator,
-                    new ChapSecret(chap.getString("mutual-user"), chap.getString("mutual-secret"))));
-        }
-        return Optional.of(ChapConfig.oneWay(initiator.name(), initiator.secret()));
     }
 
     private static FabricSettings fabric(Config i) {
@@ -161,4 +128,5 @@ public final class Daemon implements AutoCloseable {
                 i.getDuration("nop-in-interval"), i.getDuration("nop-in-timeout"), i.getDuration("login-timeout"),
                 i.getDuration("logout-grace"), i.getInt("event-loop-threads"));
     }
+
 }

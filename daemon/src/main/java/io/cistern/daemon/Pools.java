@@ -10,7 +10,9 @@ import io.cistern.thinpool.pool.VolumeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,28 +24,59 @@ import org.slf4j.LoggerFactory;
 final class Pools implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pools.class);
 
+    /** The least a fitted pool may be: room for a small volume and the metadata slop. */
+    private static final long MIN_FITTED = 64L << 20;
+
     private final Map<String, Pool> pools = new LinkedHashMap<>();
+
+    /** What each open pool was opened with, to tell a reload which changes need a restart. */
+    private final Map<String, Config> openedWith = new LinkedHashMap<>();
 
     /** Opens every configured pool; on failure closes those already open. */
     static Pools open(Config cistern, Path dataDir) throws IOException {
         Pools opened = new Pools();
         try {
-            Config all = cistern.getConfig("pools");
-            for (String name : all.root().keySet()) {
-                Config p = all.getConfig(name).withFallback(cistern.getConfig("pool-defaults"));
-                Pool pool = openOrCreate(name, p, dataDir);
-                opened.pools.put(name, pool);
-                Config volumes = p.getConfig("volumes");
-                for (String volume : volumes.root().keySet()) {
-                    Config v = volumes.getConfig(volume).withFallback(cistern.getConfig("volume-defaults"));
-                    ensureVolume(pool, name, volume, v);
-                }
-            }
+            opened.reload(cistern, dataDir);
             return opened;
         } catch (IOException | RuntimeException e) {
             opened.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens (or creates) the pools that are not open yet and creates declared volumes that are
+     * missing. Never closes nor destroys anything: a pool gone from the configuration, or one whose
+     * settings changed, is reported and stays as it is until a restart. Returns what changed.
+     */
+    synchronized List<String> reload(Config cistern, Path dataDir) throws IOException {
+        List<String> changes = new ArrayList<>();
+        Config all = cistern.getConfig("pools");
+        for (String name : all.root().keySet()) {
+            Config p = all.getConfig(name).withFallback(cistern.getConfig("pool-defaults"));
+            Pool pool = pools.get(name);
+            if (pool == null) {
+                pool = openOrCreate(name, p, dataDir);
+                pools.put(name, pool);
+                openedWith.put(name, p.withoutPath("volumes"));
+                changes.add("pool opened: " + name);
+            } else if (!openedWith.get(name).equals(p.withoutPath("volumes"))) {
+                changes.add("pool " + name + ": settings changed; they apply after a restart");
+            }
+            Config volumes = p.getConfig("volumes");
+            for (String volume : volumes.root().keySet()) {
+                Config v = volumes.getConfig(volume).withFallback(cistern.getConfig("volume-defaults"));
+                if (ensureVolume(pool, name, volume, v)) {
+                    changes.add("volume created: " + name + "/" + volume);
+                }
+            }
+        }
+        for (String name : pools.keySet()) {
+            if (!all.hasPath(name)) {
+                changes.add("pool " + name + ": no longer configured; it stays open until a restart");
+            }
+        }
+        return changes;
     }
 
     private static Pool openOrCreate(String name, Config p, Path dataDir) throws IOException {
@@ -57,17 +90,42 @@ final class Pools implements AutoCloseable {
             log.info("pool {}: opening {} (metadata {})", name, storage, metaDir);
             return Pool.openDevice(storage, metaDir, tunables);
         }
-        // Validated: a new pool is a file with a size; createOnFile refuses a file that exists.
+        if (placement.onDevice()) {
+            log.info("pool {}: creating on block device {} (metadata {})", name, storage, metaDir);
+            return Pool.createOnDevice(storage, metaDir, tunables); // refused unless the device is blank
+        }
+        // Validated: a new file pool has a size and no file yet (createOnFile refuses one that exists).
         Files.createDirectories(storage.toAbsolutePath().getParent());
-        log.info("pool {}: creating {} ({} bytes, {})", name, storage, p.getBytes("size"),
+        long size = p.getBytes("size");
+        if (p.getBoolean("fit-to-filesystem") && !p.getBoolean("preallocate")) {
+            size = fitted(name, storage, size);
+        }
+        log.info("pool {}: creating {} ({} bytes, {})", name, storage, size,
                 p.getBoolean("preallocate") ? "preallocated" : "sparse");
-        return Pool.createOnFile(storage, p.getBytes("size"), p.getBoolean("preallocate"), metaDir, tunables);
+        return Pool.createOnFile(storage, size, p.getBoolean("preallocate"), metaDir, tunables);
     }
 
-    private static void ensureVolume(Pool pool, String poolName, String volume, Config v) {
+    /** {@code size}, or 90% of the free space under {@code storage} if that is less (whole MiB). */
+    private static long fitted(String name, Path storage, long size) throws IOException {
+        long free = Files.getFileStore(storage.toAbsolutePath().getParent()).getUsableSpace();
+        long room = free / 10 * 9 & -(1L << 20);
+        if (room >= size) {
+            return size;
+        }
+        if (room < MIN_FITTED) {
+            throw new IOException("pool " + name + ": only " + free + " bytes free under " + storage.getParent()
+                    + ", too little for a pool");
+        }
+        log.warn("pool {}: {} bytes asked but only {} free on the file system; creating {} bytes", name, size, free,
+                room);
+        return room;
+    }
+
+    /** Creates a declared volume if it does not exist; true if it was created. */
+    private static boolean ensureVolume(Pool pool, String poolName, String volume, Config v) {
         try {
             pool.volume(volume);
-            return;
+            return false;
         } catch (PoolException e) {
             if (e.kind() != PoolException.Kind.NOT_FOUND) {
                 throw e;
@@ -79,9 +137,10 @@ final class Pools implements AutoCloseable {
         pool.createVolume(volume, spec);
         log.info("pool {}: created {} volume {} ({} bytes)", poolName, v.getBoolean("sparse") ? "sparse" : "reserved",
                 volume, size);
+        return true;
     }
 
-    Pool pool(String name) {
+    synchronized Pool pool(String name) {
         Pool pool = pools.get(name);
         if (pool == null) {
             throw new IllegalArgumentException("no pool " + name);
@@ -90,7 +149,7 @@ final class Pools implements AutoCloseable {
     }
 
     /** The pool and volume a LUN names as {@code pool/volume}. */
-    Map.Entry<Pool, Volume> volume(String path) {
+    synchronized Map.Entry<Pool, Volume> volume(String path) {
         int slash = path.indexOf('/');
         Pool pool = slash < 0 ? null : pools.get(path.substring(0, slash));
         if (pool == null) {
@@ -101,7 +160,7 @@ final class Pools implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         pools.forEach((name, pool) -> {
             try {
                 pool.close();
@@ -110,5 +169,6 @@ final class Pools implements AutoCloseable {
             }
         });
         pools.clear();
+        openedWith.clear();
     }
 }

@@ -1,23 +1,19 @@
 package io.cistern.daemon.command;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import io.cistern.daemon.Daemon;
 import io.cistern.daemon.Logging;
+import io.cistern.daemon.Service;
 import io.cistern.daemon.config.ConfigLoader;
 import io.cistern.daemon.config.ConfigValidator;
 import io.cistern.daemon.config.InvalidConfigException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code cistern run [--config FILE]}: validates the configuration, refuses to start on any problem
- * (nothing created, nothing bound), else runs the appliance until SIGTERM.
+ * (nothing created, nothing bound), else runs the appliance as a service until SIGTERM ({@link Service}).
  */
 public final class RunCommand implements Command {
     @Override
@@ -34,29 +30,24 @@ public final class RunCommand implements Command {
             err.println("cistern run: " + e.getMessage() + "\nusage: cistern " + usage());
             return USAGE;
         }
-        Daemon daemon;
+        Config config;
         try {
-            Config config = ConfigValidator.valid(ConfigLoader.load(file));
-            Logging.apply(config.getConfig("cistern.logging"));
-            daemon = Daemon.start(config);
+            config = ConfigValidator.valid(ConfigLoader.load(file));
         } catch (InvalidConfigException e) {
             err.println(e.getMessage());
             err.println("cistern: not started: " + e.problems().size() + " configuration problem(s)");
             return FAILED;
-        } catch (IOException | UncheckedIOException | ConfigException | IllegalArgumentException | IllegalStateException e) {
+        }
+        Logging.apply(config.getConfig("cistern.logging"));
+        try {
+            // SIGHUP reads the file again; Daemon.reload validates it and applies nothing on any problem.
+            return Service.run(config, () -> ConfigLoader.load(file));
+        } catch (InvalidConfigException e) {
+            err.println(e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
             err.println("cistern: not started: " + e.getMessage());
             return FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return OK;
     }
 }

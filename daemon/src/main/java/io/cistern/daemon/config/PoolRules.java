@@ -42,6 +42,7 @@ final class PoolRules {
                     .ifPresent(d -> pool.problem("commit-interval", "must be longer than 0"));
             pool.number("read-threads", 1, 256);
             pool.bool("preallocate");
+            pool.bool("fit-to-filesystem");
             Map<String, Long> reserved = new LinkedHashMap<>();
             Set<String> volumes = new LinkedHashSet<>();
             for (Section volume : pool.entries("volumes", volumeDefaults)) {
@@ -68,11 +69,15 @@ final class PoolRules {
         return Optional.of(PoolPlacement.of(pool.name(), file, device, meta, dataDir));
     }
 
-    /** A pool without metadata is created at start: only on a file, only with a size, never over existing data. */
+    /**
+     * A pool without metadata is created at start: on a file, only with a size and never over an
+     * existing file; on a device that exists (whether it is blank is checked when it is created).
+     */
     private static void checkNew(Section pool, PoolPlacement p) {
         if (p.onDevice()) {
-            pool.problem("device", "no pool metadata at " + p.metadata() + ": a pool is created at start only on a "
-                    + "file; for a device, give the metadata-dir of the pool already there");
+            if (!Files.exists(p.storage())) {
+                pool.problem("device", "no device " + p.storage() + " (and no pool metadata at " + p.metadata() + ")");
+            }
         } else if (Files.exists(p.storage())) {
             pool.problem("file", p.storage() + " exists but the pool's metadata " + p.metadata()
                     + " does not: refusing to overwrite it");

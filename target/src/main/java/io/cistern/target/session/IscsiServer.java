@@ -14,7 +14,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +40,15 @@ public final class IscsiServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ServerBootstrap bootstrap;
+    private final Map<InetSocketAddress, Channel> bound = new HashMap<>();
 
     public IscsiServer(TargetRegistry targets, FabricSettings settings) {
         this.targets = targets;
         this.settings = settings;
         this.boss = transport.newGroup(1);
         this.workers = transport.newGroup(settings.eventLoopThreads());
-    }
-
-    /** Binds every portal, or none: a portal that cannot be bound fails the start with its address. */
-    public void start(List<InetSocketAddress> portals) {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        this.bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -61,17 +62,48 @@ public final class IscsiServer implements AutoCloseable {
                                 .addLast("login", new LoginHandler(targets, sessions, settings));
                     }
                 });
-        List<Channel> bound = new ArrayList<>();
-        for (InetSocketAddress portal : portals) {
-            try {
-                bound.add(bootstrap.bind(portal).sync().channel());
-            } catch (Exception e) {
-                bound.forEach(Channel::close);
-                throw new IllegalStateException("cannot listen on " + portal + ": " + e.getMessage(), e);
+    }
+
+    /** Binds every portal, or none: a portal that cannot be bound fails the start with its address. */
+    public void start(List<InetSocketAddress> portals) {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress portal : portals) {
+                listen(portal);
+                bound.add(portal);
             }
+        } catch (RuntimeException e) {
+            bound.forEach(this::stopListening);
+            throw e;
         }
-        listeners.addAll(bound);
         log.info("iSCSI portals {} listening ({} transport)", portals, transport.name());
+    }
+
+    /** Starts listening on one more portal (reload); listening already is not an error. */
+    public synchronized void listen(InetSocketAddress portal) {
+        if (bound.containsKey(portal)) {
+            return;
+        }
+        try {
+            Channel channel = bootstrap.bind(portal).sync().channel();
+            bound.put(portal, channel);
+            listeners.add(channel);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + portal + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops accepting connections on a portal; connections made through it go on. */
+    public synchronized void stopListening(InetSocketAddress portal) {
+        Channel channel = bound.remove(portal);
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+    }
+
+    /** The portals listening now. */
+    public synchronized Set<InetSocketAddress> portals() {
+        return Set.copyOf(bound.keySet());
     }
 
     public SessionRegistry sessions() {
@@ -80,6 +112,9 @@ public final class IscsiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            bound.clear();
+        }
         listeners.close().awaitUninterruptibly();
         List<Connection> live = List.copyOf(sessions.connections());
         if (!live.isEmpty()) {

@@ -1,0 +1,72 @@
+package io.cistern.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.cistern.daemon.config.InvalidConfigException;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code cistern run}: the daemon as a service. Starts it, tells systemd it is ready, and on SIGTERM
+ * or SIGINT stops it cleanly (no new logins, initiators asked to log out, in-flight I/O finished,
+ * everything flushed, pools closed) and exits 0, so that the next start finds clean pools.
+ */
+public final class Service {
+    private static final Logger log = LoggerFactory.getLogger(Service.class);
+
+    private Service() {
+    }
+
+    /**
+     * Runs {@code config} until a stop signal; the exit status. SIGHUP reloads: {@code reload} reads
+     * the configuration again, and the daemon applies the difference (a bad file changes nothing).
+     */
+    public static int run(Config config, Supplier<Config> reload) throws Exception {
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handled rather than left to the JVM's shutdown hooks: the stop then runs on this thread,
+        // with logging still up, and the process exits 0 as systemd expects of a clean stop.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), s -> {
+                log.info("SIG{}: stopping", s.getName());
+                stop.countDown();
+            });
+        }
+        Daemon daemon = Daemon.start(config);
+        ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reload");
+            t.setContextClassLoader(Service.class.getClassLoader()); // made lazily, from the signal thread
+            return t;
+        });
+        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(daemon, reload, systemd)));
+        systemd.ready();
+        stop.await();
+        systemd.stopping();
+        reloader.shutdown();
+        reloader.awaitTermination(30, TimeUnit.SECONDS);
+        daemon.close();
+        return 0;
+    }
+
+    private static void reload(Daemon daemon, Supplier<Config> reload, SystemdNotify systemd) {
+        log.info("SIGHUP: reloading the configuration");
+        systemd.reloading();
+        try {
+            daemon.reload(reload.get());
+        } catch (InvalidConfigException e) {
+            log.error("reload refused, nothing changed; the configuration has {} problem(s):\n{}", e.problems().size(),
+                    e.getMessage());
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException | IOException e) {
+            log.error("reload failed, targets and LUNs unchanged: {}", e.getMessage());
+        } finally {
+            systemd.ready();
+        }
+    }
+}
