@@ -61,7 +61,7 @@ public final class Service {
         try {
             daemon.reload(reload.get());
         } catch (InvalidConfigException e) {
-            log.error("reload refused, nothing changed; the configuration has {} problem(s):\n{}", e.problems().size(),
+            log.error("reload failed, nothing changed: the configuration has {} problem(s):\n{}", e.problems().size(),
                     e.getMessage());
         } catch (ConfigException | IllegalArgumentException | IllegalStateException | IOException e) {
             log.error("reload failed, targets and LUNs unchanged: {}", e.getMessage());
