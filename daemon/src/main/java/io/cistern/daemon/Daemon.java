@@ -1,6 +1,8 @@
 package io.cistern.daemon;
 
 import com.typesafe.config.Config;
+import io.cistern.daemon.config.ConfigValidator;
+import io.cistern.daemon.config.InvalidConfigException;
 import io.cistern.target.login.TargetLimits;
 import io.cistern.target.session.FabricSettings;
 import io.cistern.target.session.IscsiServer;
@@ -35,9 +37,14 @@ public final class Daemon implements AutoCloseable {
         this.running = running;
     }
 
-    /** Starts the appliance described by {@code config} (already resolved, with reference.conf under it). */
+    /**
+     * Starts the appliance described by {@code config} (resolved, with reference.conf under it). It is
+     * validated first: on any problem nothing is created or bound.
+     *
+     * @throws InvalidConfigException with every problem of the configuration
+     */
     public static Daemon start(Config config) throws IOException {
-        Config c = config.getConfig("cistern");
+        Config c = ConfigValidator.valid(config).getConfig("cistern");
         Path dataDir = Path.of(c.getString("data-dir"));
         Files.createDirectories(dataDir);
         Pools pools = Pools.open(c, dataDir);
@@ -55,13 +62,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Applies a changed configuration (already validated) without a restart: new pools and declared
+     * Applies a changed configuration without a restart: new pools and declared
      * volumes, targets and LUNs added, changed or removed, portals bound or released. Sessions of
      * targets it does not touch go on untouched. What only a restart can change (the iSCSI settings,
      * the data directory, an open pool's settings) is reported, not applied. Returns what changed.
+     *
+     * @throws InvalidConfigException with every problem of the configuration; then nothing changes
      */
     public synchronized List<String> reload(Config config) throws IOException {
-        Config c = config.getConfig("cistern");
+        Config c = ConfigValidator.valid(config).getConfig("cistern");
         List<String> changes = new ArrayList<>();
         if (!Path.of(c.getString("data-dir")).equals(dataDir)) {
             changes.add("data-dir changed: it applies after a restart");

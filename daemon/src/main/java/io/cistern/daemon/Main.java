@@ -1,62 +1,47 @@
 package io.cistern.daemon;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
+import io.cistern.daemon.command.CheckCommand;
+import io.cistern.daemon.command.Command;
+import io.cistern.daemon.command.RunCommand;
+import io.cistern.cli.Cli;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Entry point of {@code bin/cistern}. */
+/** Entry point of {@code bin/cistern}: dispatches to the subcommand named first. */
 public final class Main {
-    private static final String USAGE = "usage: cistern run [--config FILE]";
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("run", new RunCommand());
+        COMMANDS.put("check", new CheckCommand());
+    }
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("run") && !args[0].equals("check")) {
-            io.cistern.cli.Cli.main(args); // the management commands: clients of the running daemon's API
-        }
-        if (args.length == 0 || !args[0].equals("run")) {
-            System.err.println(USAGE);
-            System.exit(2);
-        }
-        Config config;
-        try {
-            config = load(Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException | ConfigException e) {
-            System.err.println("cistern: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        int status;
-        try {
-            String[] options = Arrays.copyOfRange(args, 1, args.length);
-            status = Service.run(config, () -> load(options));
-        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("cistern: " + e.getMessage());
-            status = 1;
-        }
-        System.exit(status);
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
 
-    /** The configuration: a file given with --config, or the embedded default; reference.conf under it. */
-    static Config load(String[] options) {
-        Config chosen;
-        if (options.length == 0) {
-            chosen = ConfigFactory.parseResources("default.conf", ConfigParseOptions.defaults().setAllowMissing(false));
-        } else if (options.length == 2 && options[0].equals("--config")) {
-            Path file = Path.of(options[1]);
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read config file " + file);
-            }
-            chosen = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-        } else {
-            throw new IllegalArgumentException(USAGE);
+    /** Runs {@code args} and returns the exit status (0 done, 1 failed, 2 usage), without exiting. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (command == null && args.length > 0) {
+            // The management commands (create, list, snapshot...): clients of the running daemon's API.
+            return Cli.run(List.of(args), out, err, System.getenv(), Clock.systemDefaultZone(), Duration.ofSeconds(1));
         }
-        return ConfigFactory.defaultOverrides().withFallback(chosen).withFallback(ConfigFactory.defaultReference())
-                .resolve();
+        if (command == null) {
+            String prefix = "usage: ";
+            for (Command c : COMMANDS.values()) {
+                err.println(prefix + "cistern " + c.usage());
+                prefix = "       ";
+            }
+            return Command.USAGE;
+        }
+        return command.run(List.of(args).subList(1, args.length), out, err);
     }
 }

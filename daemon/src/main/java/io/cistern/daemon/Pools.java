@@ -1,7 +1,7 @@
 package io.cistern.daemon;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.cistern.daemon.config.PoolPlacement;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolConfig;
 import io.cistern.thinpool.pool.PoolException;
@@ -83,27 +83,18 @@ final class Pools implements AutoCloseable {
         PoolConfig tunables = new PoolConfig(PoolConfig.defaults().allocator(), p.getBytes("metadata-cache"),
                 p.getDuration("commit-interval").toMillis(), PoolConfig.defaults().maxBatchKeys(),
                 p.getInt("soft-threshold-percent"), p.getInt("read-threads"));
-        Path metaDir = dataDir.resolve(p.hasPath("metadata-dir") ? p.getString("metadata-dir") : name + ".meta");
-        boolean onDevice = p.hasPath("device");
-        if (onDevice == p.hasPath("file")) {
-            throw new ConfigException.BadValue(p.origin(), "pools." + name, "a pool needs exactly one of file, device");
-        }
-        Path storage = onDevice ? Path.of(p.getString("device")) : dataDir.resolve(p.getString("file"));
-        if (Files.exists(metaDir)) {
+        PoolPlacement placement = PoolPlacement.of(name, p, dataDir);
+        Path metaDir = placement.metadata();
+        Path storage = placement.storage();
+        if (placement.exists()) {
             log.info("pool {}: opening {} (metadata {})", name, storage, metaDir);
             return Pool.openDevice(storage, metaDir, tunables);
         }
-        if (onDevice) {
+        if (placement.onDevice()) {
             log.info("pool {}: creating on block device {} (metadata {})", name, storage, metaDir);
             return Pool.createOnDevice(storage, metaDir, tunables); // refused unless the device is blank
         }
-        if (Files.exists(storage)) {
-            throw new ConfigException.BadValue(p.origin(), "pools." + name + ".file", storage
-                    + " exists but its metadata " + metaDir + " does not: refusing to overwrite it");
-        }
-        if (!p.hasPath("size")) {
-            throw new ConfigException.Missing(p.origin(), "pools." + name + ".size");
-        }
+        // Validated: a new file pool has a size and no file yet (createOnFile refuses one that exists).
         Files.createDirectories(storage.toAbsolutePath().getParent());
         long size = p.getBytes("size");
         if (p.getBoolean("fit-to-filesystem") && !p.getBoolean("preallocate")) {

@@ -2,6 +2,7 @@ package io.cistern.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.cistern.daemon.config.InvalidConfigException;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +18,7 @@ import sun.misc.Signal;
  * or SIGINT stops it cleanly (no new logins, initiators asked to log out, in-flight I/O finished,
  * everything flushed, pools closed) and exits 0, so that the next start finds clean pools.
  */
-final class Service {
+public final class Service {
     private static final Logger log = LoggerFactory.getLogger(Service.class);
 
     private Service() {
@@ -27,7 +28,7 @@ final class Service {
      * Runs {@code config} until a stop signal; the exit status. SIGHUP reloads: {@code reload} reads
      * the configuration again, and the daemon applies the difference (a bad file changes nothing).
      */
-    static int run(Config config, Supplier<Config> reload) throws Exception {
+    public static int run(Config config, Supplier<Config> reload) throws Exception {
         SystemdNotify systemd = SystemdNotify.fromEnvironment();
         CountDownLatch stop = new CountDownLatch(1);
         // Handled rather than left to the JVM's shutdown hooks: the stop then runs on this thread,
@@ -59,6 +60,9 @@ final class Service {
         systemd.reloading();
         try {
             daemon.reload(reload.get());
+        } catch (InvalidConfigException e) {
+            log.error("reload failed, nothing changed: the configuration has {} problem(s):\n{}", e.problems().size(),
+                    e.getMessage());
         } catch (ConfigException | IllegalArgumentException | IllegalStateException | IOException e) {
             log.error("reload failed, targets and LUNs unchanged: {}", e.getMessage());
         } finally {

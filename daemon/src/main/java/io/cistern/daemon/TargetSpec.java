@@ -1,6 +1,7 @@
 package io.cistern.daemon;
 
 import com.typesafe.config.Config;
+import io.cistern.daemon.config.PortalAddress;
 import io.cistern.target.login.ChapConfig;
 import io.cistern.target.login.ChapSecret;
 import java.net.InetSocketAddress;
@@ -56,7 +57,8 @@ record TargetSpec(String key, String iqn, Optional<String> alias, int portalGrou
                     l.hasPath("size") ? l.getBytes("size") : 0, l.getInt("block-size"), l.getBoolean("read-only"),
                     Set.copyOf(l.getStringList("initiators"))));
         }
-        List<InetSocketAddress> portals = t.getStringList("portals").stream().map(TargetSpec::parsePortal).toList();
+        List<InetSocketAddress> portals = t.getStringList("portals").stream()
+                .map(p -> PortalAddress.parse(p).socketAddress()).toList();
         return new TargetSpec(key, t.getString("iqn"), optional(t, "alias"), t.getInt("portal-group-tag"), portals,
                 Set.copyOf(t.getStringList("acl")), chap(t), luns);
     }
@@ -66,7 +68,7 @@ record TargetSpec(String key, String iqn, Optional<String> alias, int portalGrou
     }
 
     private static Optional<ChapConfig> chap(Config t) {
-        if (!t.hasPath("chap")) {
+        if (!t.hasPath("chap.user")) { // target-defaults declares chap with its keys unset
             return Optional.empty();
         }
         Config chap = t.getConfig("chap");
@@ -76,19 +78,5 @@ record TargetSpec(String key, String iqn, Optional<String> alias, int portalGrou
                     new ChapSecret(chap.getString("mutual-user"), chap.getString("mutual-secret"))));
         }
         return Optional.of(ChapConfig.oneWay(initiator.name(), initiator.secret()));
-    }
-
-    /** {@code host:port}, with IPv6 hosts in brackets: {@code [::1]:3260}. */
-    static InetSocketAddress parsePortal(String portal) {
-        int colon = portal.lastIndexOf(':');
-        if (colon < 0 || colon == portal.length() - 1) {
-            throw new IllegalArgumentException("portal " + portal + " is not host:port");
-        }
-        String host = portal.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(portal.substring(colon + 1));
-        return new InetSocketAddress(host, port);
     }
 }
