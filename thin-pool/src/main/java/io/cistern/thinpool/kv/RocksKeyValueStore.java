@@ -60,7 +60,9 @@ public final class RocksKeyValueStore implements KeyValueStore {
     /** Opens (creating if missing) the store in {@code dir} with a block cache of {@code cacheBytes}. */
     public RocksKeyValueStore(Path dir, long cacheBytes) {
         this.cacheBytes = cacheBytes;
-        this.cache = new LRUCache(cacheBytes);
+        // Few shards: a shard must hold a whole filter block (hundreds of KiB for a large map) next to
+        // its share of the memtable charge, or every point lookup reads and parses the filter again.
+        this.cache = new LRUCache(cacheBytes, 2);
         this.statistics = new Statistics();
         // Memtables are charged to the cache, so they count against the same bound; each at most a
         // quarter of it, two of them (one filling while one flushes).
