@@ -1,7 +1,13 @@
 package io.cistern.thinpool.kv;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.DirectSlice;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -12,6 +18,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -19,7 +26,18 @@ import org.rocksdb.WriteOptions;
  * block cache, the pool's metadata memory limit; its hit rate comes from RocksDB's statistics.
  * Commits are WriteBatches written with the WAL synced, so a batch is durable once written.
  *
- * <p>Thread-safety: RocksDB is thread-safe.
+ * <p>Memory: the block cache holds data blocks, index and filter blocks, and (through a
+ * {@link WriteBufferManager}) the memtables, so RocksDB's resident memory is bounded by
+ * {@code cacheBytes} plus what iterators pin for a moment.
+ *
+ * <p>Scans: the pool does one small scan per request, so each thread keeps one iterator and reuses
+ * it (creating an iterator with its options and bound costs more than the seek). Its upper bound is
+ * a slice over a buffer rewritten before each seek (RocksDB re-checks bounds on every seek; MyRocks
+ * and LogDevice rely on it), padded with zeros to a fixed length, so RocksDB stops at or just past
+ * the bound and the exact bound is checked here. It is refreshed when a write landed since its last
+ * seek, as an iterator reads the store as it was when created.
+ *
+ * <p>Thread-safety: RocksDB is thread-safe; each reused iterator belongs to one thread.
  */
 public final class RocksKeyValueStore implements KeyValueStore {
     static {
@@ -32,17 +50,34 @@ public final class RocksKeyValueStore implements KeyValueStore {
     private final RocksDB db;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions lazyWrite = new WriteOptions();
+    private final WriteBufferManager writeBuffers;
     private final long cacheBytes;
+    private final ThreadLocal<Reused> reused = new ThreadLocal<>();
+    private final Set<Reused> allReused = ConcurrentHashMap.newKeySet();
+    /** Writes applied so far: a reused iterator older than the latest one is refreshed before use. */
+    private volatile long writes;
 
     /** Opens (creating if missing) the store in {@code dir} with a block cache of {@code cacheBytes}. */
     public RocksKeyValueStore(Path dir, long cacheBytes) {
         this.cacheBytes = cacheBytes;
-        this.cache = new LRUCache(cacheBytes);
+        // Few shards: a shard must hold a whole filter block (hundreds of KiB for a large map) next to
+        // its share of the memtable charge, or every point lookup reads and parses the filter again.
+        this.cache = new LRUCache(cacheBytes, 2);
         this.statistics = new Statistics();
+        // Memtables are charged to the cache, so they count against the same bound; each at most a
+        // quarter of it, two of them (one filling while one flushes).
+        this.writeBuffers = new WriteBufferManager(cacheBytes / 2, cache);
         this.options = new Options()
                 .setCreateIfMissing(true)
                 .setStatistics(statistics)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true));
+                .setWriteBufferManager(writeBuffers)
+                .setWriteBufferSize(Math.max(1 << 20, cacheBytes / 4))
+                .setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig()
+                        .setBlockCache(cache)
+                        .setCacheIndexAndFilterBlocks(true)
+                        // Point lookups (refcounts, freelist chunks) of absent keys skip most files.
+                        .setFilterPolicy(new BloomFilter(10)));
         try {
             this.db = RocksDB.open(options, dir.toString());
         } catch (RocksDBException e) {
@@ -62,6 +97,19 @@ public final class RocksKeyValueStore implements KeyValueStore {
 
     @Override
     public Cursor scan(byte[] from, byte[] to) {
+        Reused r = reused.get();
+        if (r == null && to.length <= Reused.BOUND_BYTES) {
+            r = new Reused();
+            reused.set(r);
+            allReused.add(r);
+        }
+        if (r != null && !r.inUse && to.length <= Reused.BOUND_BYTES) {
+            return r.scan(from, to);
+        }
+        return fresh(from, to); // a scan inside a scan on this thread, or an unusually long bound
+    }
+
+    private Cursor fresh(byte[] from, byte[] to) {
         Slice upper = new Slice(to);
         ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
         RocksIterator it = db.newIterator(ro);
@@ -112,6 +160,7 @@ public final class RocksKeyValueStore implements KeyValueStore {
                 }
             });
             db.write(sync ? syncWrite : lazyWrite, wb);
+            writes++; // one writer at a time: the pool's committer
         } catch (RocksDBException e) {
             throw new KvException("metadata commit failed: " + e.getMessage(), e);
         }
@@ -123,14 +172,91 @@ public final class RocksKeyValueStore implements KeyValueStore {
                 statistics.getTickerCount(TickerType.BLOCK_CACHE_MISS), cacheBytes);
     }
 
+    /** One of RocksDB's numeric properties (e.g. {@code rocksdb.cur-size-all-mem-tables}), or -1. */
+    public long property(String name) {
+        try {
+            return db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        }
+    }
+
+    /** A thread's reusable iterator: one per thread, never shared, so no locking. */
+    private final class Reused implements Cursor {
+        static final int BOUND_BYTES = 64;
+        private static final byte[] ZEROS = new byte[BOUND_BYTES];
+        private final ByteBuffer bound = ByteBuffer.allocateDirect(BOUND_BYTES);
+        private final DirectSlice upper = new DirectSlice(bound, BOUND_BYTES);
+        private final ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+        private final RocksIterator it = db.newIterator(ro);
+        private long seen = writes;
+        private boolean inUse;
+        private boolean started;
+        private byte[] to;
+        private byte[] key;
+
+        Cursor scan(byte[] from, byte[] to) {
+            inUse = true;
+            started = false;
+            this.to = to;
+            if (seen != writes) {
+                seen = writes;
+                try {
+                    it.refresh();
+                } catch (RocksDBException e) {
+                    inUse = false;
+                    throw new KvException("metadata read failed: " + e.getMessage(), e);
+                }
+            }
+            bound.clear();
+            bound.put(to).put(ZEROS, 0, BOUND_BYTES - to.length);
+            it.seek(from);
+            return this;
+        }
+
+        @Override
+        public boolean next() {
+            if (started) {
+                it.next();
+            }
+            started = true;
+            key = it.isValid() ? it.key() : null;
+            return key != null && Arrays.compareUnsigned(key, to) < 0;
+        }
+
+        @Override
+        public byte[] key() {
+            return key;
+        }
+
+        @Override
+        public byte[] value() {
+            return it.value();
+        }
+
+        @Override
+        public void close() {
+            inUse = false;
+        }
+
+        void dispose() {
+            it.close();
+            ro.close();
+            upper.close();
+        }
+    }
+
     @Override
     public void close() {
+        allReused.forEach(Reused::dispose);
+        allReused.clear();
         if (db != null) {
             db.close();
         }
         syncWrite.close();
         lazyWrite.close();
         options.close();
+        writeBuffers.close();
         statistics.close();
         cache.close();
     }

@@ -11,19 +11,27 @@ import java.nio.ByteBuffer;
  * blocks by generation and origin, not by count; counts serve copies by reference, the fragments of a packed
  * extent ({@link PackedMapping}) and dedup (every map entry pointing into an extent is one owner).
  *
- * <p>Changes go into the batch of the commit that adds or drops the owner.
+ * <p>Changes go into the batch of the commit that adds or drops the owner. Until the first extent
+ * is shared, no count is looked up at all: the common pool without copies or dedup pays no lookup
+ * per freed block.
  *
  * <p>Thread-safety: none; used from the pool's metadata thread.
  */
 public final class RefCounts {
     private final KeyValueStore store;
+    /** False while no count record exists (none at open, none added since). */
+    private boolean anyShared;
 
     public RefCounts(KeyValueStore store) {
         this.store = store;
+        try (KeyValueStore.Cursor c = store.scan(new byte[] {Keys.REFS}, Keys.end(Keys.REFS))) {
+            this.anyShared = c.next();
+        }
     }
 
     /** Adds an owner to the extent at {@code offset}. */
     public void share(Batch batch, long offset) {
+        anyShared = true;
         batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(extra(batch, offset) + 1).array());
     }
 
@@ -58,6 +66,9 @@ public final class RefCounts {
 
     /** Owners beyond the first. */
     public int extra(Batch batch, long offset) {
+        if (!anyShared) {
+            return 0;
+        }
         byte[] v = batch.get(store, Keys.refs(offset));
         return v == null ? 0 : ByteBuffer.wrap(v).getInt();
     }

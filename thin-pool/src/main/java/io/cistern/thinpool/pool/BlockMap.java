@@ -41,7 +41,7 @@ final class BlockMap {
         }
     }
 
-    private static final View NOTHING = new View(null, null);
+    static final View NOTHING = new View(null, null);
 
     private final Engine engine;
     private final Catalog catalog;
@@ -77,25 +77,71 @@ final class BlockMap {
         }
     }
 
+    /**
+     * {@link #find} for blocks {@code first..first+count-1} with one scan of the map: element i is the
+     * newest version of block first+i born at or before {@code gen}, or null.
+     */
+    Version[] find(long mapId, long first, int count, long gen) {
+        return find(mapId, first, count, gen, null);
+    }
+
+    /** As {@link #find(long, long, int, long)}; sets {@code older[i]} if block first+i has an older version too. */
+    Version[] find(long mapId, long first, int count, long gen, boolean[] older) {
+        Version[] out = new Version[count];
+        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(mapId, first),
+                Keys.mapBlock(mapId, first + count))) {
+            while (c.next()) {
+                byte[] key = c.key();
+                int i = (int) (Keys.mapBlockOf(key) - first);
+                if (out[i] != null && older != null) {
+                    older[i] = true;
+                } else if (out[i] == null) { // versions of a block come newest first
+                    long birth = Keys.mapBirthOf(key);
+                    if (birth <= gen) {
+                        out[i] = new Version(birth, Mapping.decode(c.value()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** What {@code ds} sees at {@code block}. */
     View view(DatasetRecord ds, long block) {
+        return views(ds, block, 1)[0];
+    }
+
+    /** What {@code ds} sees at blocks {@code first..first+count-1}: one map scan per map on the way. */
+    View[] views(DatasetRecord ds, long first, int count) {
+        View[] out = new View[count];
         DatasetRecord head = ds.snapshot() ? catalog.get(ds.parentId) : ds;
         long gen = ds.snapshot() ? ds.gen : Long.MAX_VALUE;
+        int open = count;
         while (true) {
-            Version v = find(head.id, block, gen);
-            if (v != null) {
-                return new View(v.mapping(), null);
+            Version[] own = find(head.id, first, count, gen);
+            for (int i = 0; i < count; i++) {
+                if (out[i] == null && own[i] != null) {
+                    out[i] = new View(own[i].mapping(), null);
+                    open--;
+                }
+            }
+            if (open == 0) {
+                return out;
             }
             if (head.originId != 0) {
                 DatasetRecord origin = catalog.get(head.originId);
                 head = catalog.get(origin.parentId);
                 gen = origin.gen;
-            } else if (!head.externalOrigin.isEmpty()) {
-                BlockDevice image = image(head.externalOrigin);
-                return (long) block * head.volblocksize < image.size() ? new View(null, image) : NOTHING;
-            } else {
-                return NOTHING;
+                continue;
             }
+            BlockDevice image = head.externalOrigin.isEmpty() ? null : image(head.externalOrigin);
+            for (int i = 0; i < count; i++) {
+                if (out[i] == null) {
+                    boolean inImage = image != null && (first + i) * head.volblocksize < image.size();
+                    out[i] = inImage ? new View(null, image) : NOTHING;
+                }
+            }
+            return out;
         }
     }
 
@@ -124,45 +170,73 @@ final class BlockMap {
         return best;
     }
 
-    /** Reads what {@code ds} sees at {@code block} into {@code dst}, which has volblocksize bytes left. */
+    /** Reads what {@code ds} sees at {@code block} into {@code dst}, which has volblocksize bytes left. Metadata thread. */
     void read(DatasetRecord ds, long block, ByteBuffer dst) {
-        read(ds.name, ds.volblocksize, block, view(ds, block), dst);
+        View v = view(ds, block);
+        if (v.hasData() && v.external() == null) {
+            engine.awaitWritten(v.mapping().offset(), v.mapping().length());
+        }
+        read(ds.name, ds.volblocksize, block, new View[] {v}, dst);
     }
 
     /**
-     * Reads the block {@code v} (resolved earlier on the metadata thread) into {@code dst}, which has
-     * {@code vbs} bytes left, checking its CRC32C. Any thread; the caller keeps the space from reuse.
-     * An I/O error fails this read alone: a read changes nothing, so the pool goes on.
+     * Reads blocks {@code first..} as resolved earlier on the metadata thread ({@code views}) into
+     * {@code dst}, which has {@code views.length * vbs} bytes left, checking each block's CRC32C.
+     * Blocks stored back to back on the device are read with one device read. Any thread; the
+     * caller keeps the space from reuse and waited for data writes in flight. An I/O error fails
+     * this read alone: a read changes nothing, so the pool goes on.
      */
-    void read(String name, int vbs, long block, View v, ByteBuffer dst) {
-        try {
-            readBlock(name, vbs, block, v, dst);
-        } catch (IOException e) {
-            throw new PoolException(PoolException.Kind.IO, block, "read of '" + name + "' block " + block
-                    + " failed: " + e.getMessage(), e);
+    void read(String name, int vbs, long first, View[] views, ByteBuffer dst) {
+        int base = dst.position();
+        for (int i = 0; i < views.length; ) {
+            int n = 1;
+            if (full(views[i], vbs)) {
+                long next = views[i].mapping().offset() + vbs;
+                while (i + n < views.length && full(views[i + n], vbs) && views[i + n].mapping().offset() == next) {
+                    next += vbs;
+                    n++;
+                }
+            }
+            ByteBuffer run = dst.slice(base + i * vbs, n * vbs);
+            try {
+                readRun(name, vbs, first + i, views, i, n, run);
+            } catch (IOException e) {
+                throw new PoolException(PoolException.Kind.IO, first + i, "read of '" + name + "' block " + (first + i)
+                        + " failed: " + e.getMessage(), e);
+            }
+            i += n;
         }
+        dst.position(base + views.length * vbs);
     }
 
-    private void readBlock(String name, int vbs, long block, View v, ByteBuffer dst) throws IOException {
-        ByteBuffer slot = dst.slice(dst.position(), vbs);
+    private static boolean full(View v, int vbs) {
+        return v.external() == null && v.mapping() != null && v.mapping().length() == vbs;
+    }
+
+    /** Reads {@code n} blocks from {@code views[at]} into {@code run}: several only if stored back to back. */
+    private void readRun(String name, int vbs, long block, View[] views, int at, int n, ByteBuffer run) throws IOException {
+        View v = views[at];
         if (v.external() != null) {
-            long at = block * vbs;
-            int n = (int) Math.min(vbs, v.external().size() - at);
-            v.external().read(at, slot.slice(0, n));
-            zero(slot, n, vbs);
+            long pos = block * vbs;
+            int len = (int) Math.min(vbs, v.external().size() - pos);
+            v.external().read(pos, run.slice(0, len));
+            zero(run, len, vbs);
         } else if (v.mapping() == null || v.mapping().hole()) {
-            zero(slot, 0, vbs);
+            zero(run, 0, vbs);
         } else {
             Mapping m = v.mapping();
-            ByteBuffer data = slot.slice(0, m.length());
-            engine.device.read(m.offset(), data);
-            if (Crc32c.of(data.flip()) != m.crc()) {
-                throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + name
-                        + "' block " + block + " (device offset " + m.offset() + "): the block is damaged", null);
+            engine.device.read(m.offset(), run.slice(0, n == 1 ? m.length() : n * vbs));
+            for (int k = 0; k < n; k++) {
+                Mapping mk = views[at + k].mapping();
+                if (Crc32c.of(run.slice(k * vbs, mk.length())) != mk.crc()) {
+                    throw new PoolException(PoolException.Kind.CHECKSUM, block + k, "checksum mismatch in '" + name
+                            + "' block " + (block + k) + " (device offset " + mk.offset() + "): the block is damaged", null);
+                }
             }
-            zero(slot, m.length(), vbs);
+            if (n == 1) {
+                zero(run, m.length(), vbs); // a block stored shorter (compressed, next) ends in zeros
+            }
         }
-        dst.position(dst.position() + vbs);
     }
 
     private static void zero(ByteBuffer b, int from, int to) {

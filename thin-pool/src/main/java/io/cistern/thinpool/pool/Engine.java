@@ -8,6 +8,7 @@ import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.Freelist;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,13 +28,15 @@ import org.slf4j.LoggerFactory;
  * The pool's one metadata thread and its group commit, after BlueStore's kv_sync_thread.
  *
  * <p>Every operation runs on this thread, in submission order, so pool state needs no locks. An
- * operation writes its data to newly allocated space (never over live data) and records its
- * metadata changes in the open {@link Batch}. After each run of queued operations the thread
- * commits if anyone waits for durability (FUA, flush), the batch is large, or the commit interval
- * has passed: the batch goes to a committer thread for one device sync, then one synced RocksDB
+ * operation records its metadata changes in the open {@link Batch} and hands its data to a writer
+ * thread ({@link #writeData}), which writes it to newly allocated space (never over live data).
+ * After each run of queued operations the thread commits if anyone waits for durability (FUA,
+ * flush), the batch is large, or the commit interval has passed: the batch goes to a committer
+ * thread, which waits for the batch's data writes, does one device sync, then one synced RocksDB
  * write for every operation since the last commit. Data thus reaches the device before the
  * metadata that points at it. Meanwhile operations go on in a new batch that reads through the one
- * in flight; one commit is in flight at a time, so commits land in order.
+ * in flight; one commit is in flight at a time, so commits land in order. A read that resolves a
+ * mapping whose data is still being written waits for that write ({@link #inFlight}).
  *
  * <p>Space freed by an operation is recorded free in the batch but handed back to the allocator only
  * after the commit, so no write can land on bytes that a crash would bring back to life, and only
@@ -58,6 +62,12 @@ final class Engine implements AutoCloseable {
     private final ExecutorService committer;
     /** Reader threads; submit reads on the metadata thread after resolving their mappings. */
     final Readers readers;
+    /** Writer threads: device writes of new data, so the metadata thread only does bookkeeping. */
+    private final ExecutorService writers;
+    /** Data writes not yet on the device, by device offset (they never overlap: fresh allocations). */
+    private final ConcurrentSkipListMap<Long, DataWrite> writing = new ConcurrentSkipListMap<>();
+    /** Data writes of the open batch: its commit waits for them. */
+    private List<CompletableFuture<Void>> dataWrites = new ArrayList<>();
     private List<Extent> deferredFrees = new ArrayList<>();
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
@@ -83,11 +93,61 @@ final class Engine implements AutoCloseable {
         this.thread.setDaemon(true);
         this.committer = Executors.newSingleThreadExecutor(Readers.daemon("pool-" + name + "-commit"));
         this.readers = new Readers("pool-" + name + "-read", config.readThreads(), () -> queue.add(this::releaseFrees));
+        this.writers = Executors.newFixedThreadPool(config.readThreads(), Readers.daemon("pool-" + name + "-write"));
     }
 
-    /** A batch on its way to disk, with what waits for it: frees to release and futures to complete. */
-    private record Flight(Batch batch, List<Extent> frees, List<CompletableFuture<Void>> waiters,
-            CompletableFuture<Void> landed) {
+    /**
+     * A batch on its way to disk, with what it waits for (its data writes) and what waits for it:
+     * frees to release and futures to complete.
+     */
+    private record Flight(Batch batch, List<CompletableFuture<Void>> dataWrites, List<Extent> frees,
+            List<CompletableFuture<Void>> waiters, CompletableFuture<Void> landed) {
+    }
+
+    private record DataWrite(long end, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * Writes {@code src} at {@code offset}, newly allocated space that the open batch will point at,
+     * on a writer thread; the batch's commit waits for it. A failed data write stops the pool (the
+     * batch would point at bytes that are not there). Metadata thread only.
+     */
+    CompletableFuture<Void> writeData(long offset, ByteBuffer src) {
+        DataWrite w = new DataWrite(offset + src.remaining(), new CompletableFuture<>());
+        writing.put(offset, w);
+        dataWrites.add(w.done());
+        writers.execute(() -> {
+            try {
+                device.write(offset, src);
+                writing.remove(offset);
+                w.done().complete(null);
+            } catch (IOException | RuntimeException e) {
+                writing.remove(offset);
+                queue.add(() -> fail(e, List.of()));
+                w.done().completeExceptionally(e);
+            }
+        });
+        return w.done();
+    }
+
+    /** The data writes still running that overlap {@code [offset, offset + length)}. Any thread. */
+    List<CompletableFuture<Void>> inFlight(long offset, long length) {
+        if (writing.isEmpty()) {
+            return List.of();
+        }
+        List<CompletableFuture<Void>> out = new ArrayList<>(1);
+        Long from = writing.floorKey(offset);
+        for (var e : writing.subMap(from == null ? offset : from, offset + length).entrySet()) {
+            if (e.getValue().end() > offset) {
+                out.add(e.getValue().done());
+            }
+        }
+        return out;
+    }
+
+    /** Waits until no data write overlaps the range, before reading it on this thread. */
+    void awaitWritten(long offset, long length) {
+        inFlight(offset, length).forEach(CompletableFuture::join);
     }
 
     /** Starts the thread; {@code hook} runs on it just before each commit (to add dirty records). */
@@ -236,15 +296,17 @@ final class Engine implements AutoCloseable {
         }
         sentChanges += batch.changes();
         beforeCommit.run();
-        Flight f = new Flight(batch, deferredFrees, waiters, new CompletableFuture<>());
+        Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());
         flight = f;
         batch = new Batch(f.batch());
+        dataWrites = new ArrayList<>();
         deferredFrees = new ArrayList<>();
         deferredBytes = 0;
         waiters = new ArrayList<>();
         lastCommit = System.nanoTime();
         committer.execute(() -> {
             try {
+                CompletableFuture.allOf(f.dataWrites().toArray(CompletableFuture[]::new)).join();
                 if (!f.batch().isEmpty()) {
                     device.sync();
                     store.write(f.batch(), true);
@@ -304,6 +366,10 @@ final class Engine implements AutoCloseable {
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (failure != null) { // already stopped: keep the first cause
+            failed.forEach(w -> w.completeExceptionally(failure));
+            return;
+        }
         failure = new PoolException(PoolException.Kind.IO, -1, "pool stopped after a failure: " + cause, cause);
         LOG.error("the pool refuses further operations until reopened", cause);
         failed.forEach(w -> w.completeExceptionally(failure));
@@ -343,6 +409,8 @@ final class Engine implements AutoCloseable {
         try {
             thread.join();
             committer.awaitTermination(1, TimeUnit.MINUTES);
+            writers.shutdown();
+            writers.awaitTermination(1, TimeUnit.MINUTES);
             readers.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -99,6 +99,7 @@ final class Inspector {
         String reason;
         try {
             ByteBuffer data = ByteBuffer.allocate(m.length());
+            engine.awaitWritten(m.offset(), m.length());
             engine.device.read(m.offset(), data);
             reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
         } catch (IOException e) {

@@ -105,7 +105,7 @@ public final class Volume {
      * {@code data} until the future completes; its position is not changed.
      */
     public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
-        return pool.io().write(id, offset, data, fua);
+        return pool.io().write(id, volblocksize, offset, data, fua);
     }
 
     /** Completes once every write completed before this call is durable. */

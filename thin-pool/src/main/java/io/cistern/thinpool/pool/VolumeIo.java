@@ -1,20 +1,29 @@
 package io.cistern.thinpool.pool;
 
+import io.cistern.thinpool.csum.Crc32c;
 import io.cistern.thinpool.meta.DatasetRecord;
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The data path of {@link Volume}: byte ranges turned into whole-block reads and block writes on
- * the pool thread. Partial blocks are read, patched and written whole (read-modify-write).
+ * The data path of {@link Volume}: byte ranges turned into whole-block reads and block writes. The
+ * metadata thread only resolves and records mappings (one map scan per request); zero tests and
+ * checksums of written data run on the caller's thread, device reads on reader threads and device
+ * writes on writer threads. Partial blocks are read, patched and written whole (read-modify-write)
+ * on the metadata thread.
  *
- * <p>Thread-safety: methods may be called from any thread; the work runs on the pool thread.
+ * <p>Thread-safety: methods may be called from any thread; the work runs on the pool's threads.
  */
 final class VolumeIo {
-    /** Most blocks {@link #status} examines one by one, so one query never walks a huge volume. */
-    private static final int STATUS_MAX_BLOCKS = 1 << 16;
+    /**
+     * Most blocks one {@link #status} call examines: the answer may cover fewer blocks than share
+     * the status (SBC allows it; the initiator asks again from there), so one call stays short.
+     */
+    static final int STATUS_MAX_BLOCKS = 4096;
 
     private final Engine engine;
     private final Catalog catalog;
@@ -36,33 +45,64 @@ final class VolumeIo {
             int vbs = ds.volblocksize;
             long first = offset / vbs;
             int count = length == 0 ? 0 : (int) ((offset + length - 1) / vbs - first + 1);
-            BlockMap.View[] views = new BlockMap.View[count];
-            for (int i = 0; i < count; i++) {
-                views[i] = map.view(ds, first + i);
+            BlockMap.View[] views = count == 0 ? new BlockMap.View[0] : map.views(ds, first, count);
+            List<CompletableFuture<Void>> writing = new ArrayList<>(0);
+            for (BlockMap.View v : views) {
+                if (v.external() == null && v.mapping() != null && !v.mapping().hole()) {
+                    writing.addAll(engine.inFlight(v.mapping().offset(), v.mapping().length()));
+                }
             }
             String name = ds.name;
             return engine.readers.submit(() -> {
+                writing.forEach(CompletableFuture::join); // data this read resolved, still on its way
                 ByteBuffer whole = ByteBuffer.allocate(count * vbs);
-                for (int i = 0; i < count; i++) {
-                    map.read(name, vbs, first + i, views[i], whole);
-                }
+                map.read(name, vbs, first, views, whole);
                 int skip = (int) (offset - first * vbs);
                 return whole.position(skip).limit(skip + length).slice();
             });
         }).thenCompose(f -> f);
     }
 
-    CompletableFuture<Void> write(long id, long offset, ByteBuffer data, boolean fua) {
+    /**
+     * Tests each whole block for zeros and sums it here, on the caller's thread, then records the
+     * write on the metadata thread and writes the data on a writer thread.
+     */
+    CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer data, boolean fua) {
         ByteBuffer src = data.duplicate();
+        long first = offset / vbs;
+        int count = src.remaining() == 0 ? 0 : (int) ((offset + src.remaining() - 1) / vbs - first + 1);
+        ByteBuffer[] blocks = new ByteBuffer[count];
+        int[] crcs = new int[count];
+        boolean[] partial = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            long at = (first + i) * vbs - offset; // block start relative to the data
+            if (at < 0 || at + vbs > src.remaining()) {
+                partial[i] = true;
+                continue;
+            }
+            ByteBuffer b = src.slice(src.position() + (int) at, vbs);
+            if (!BlockMap.isZero(b)) {
+                blocks[i] = b;
+                crcs[i] = Crc32c.of(b.duplicate());
+            }
+        }
+        CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
         Callable<Void> op = () -> {
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.remaining());
-            if (src.remaining() > 0) {
-                writer.write(h, offset / h.volblocksize, blocks(h, offset, src));
+            for (int i = 0; i < count; i++) {
+                if (partial[i]) {
+                    blocks[i] = patched(h, first + i, offset, src);
+                    crcs[i] = blocks[i] == null ? 0 : Crc32c.of(blocks[i].duplicate());
+                }
             }
+            recorded.complete(writer.write(h, first, blocks, crcs));
             return null;
         };
-        return fua ? engine.durable(op) : engine.call(op);
+        CompletableFuture<Void> done = fua ? engine.durable(op) : engine.call(op);
+        // Complete once the data is on the device too (a FUA write's commit waited for it already).
+        return done.thenCompose(v -> recorded.getNow(CompletableFuture.completedFuture(null)))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(ioFailure(e)));
     }
 
     CompletableFuture<Void> unmap(long id, long offset, long length) {
@@ -83,6 +123,10 @@ final class VolumeIo {
         });
     }
 
+    /**
+     * The run of blocks from the one holding {@code offset} with the same status, examined with one
+     * map scan per {@link #STATUS_MAX_BLOCKS} at most; unwritten stretches are skipped by key.
+     */
     CompletableFuture<Volume.Status> status(long id, long offset) {
         return engine.call(() -> {
             DatasetRecord ds = catalog.live(id);
@@ -92,50 +136,60 @@ final class VolumeIo {
             long end = ds.volsize / vbs;
             boolean mapped = map.view(ds, first).hasData();
             long b = first + 1;
-            for (int looked = 0; b < end && looked < STATUS_MAX_BLOCKS; looked++) {
+            long budget = STATUS_MAX_BLOCKS;
+            while (b < end && budget > 0) {
                 if (!mapped) {
                     b = map.nextCandidate(ds, b, end); // skip the blocks nothing was ever written to
                     if (b == end) {
                         break;
                     }
                 }
-                if (map.view(ds, b).hasData() != mapped) {
+                int n = (int) Math.min(end - b, budget);
+                BlockMap.View[] views = map.views(ds, b, n);
+                int same = 0;
+                while (same < n && views[same].hasData() == mapped) {
+                    same++;
+                }
+                b += same;
+                budget -= n;
+                if (same < n) {
                     break;
                 }
-                b++;
             }
             return new Volume.Status(first * vbs, (b - first) * vbs, mapped);
         });
     }
 
-    private void zeroBytes(DatasetRecord h, long offset, long length) throws IOException {
+    /** Zeroes {@code length < 2 * volblocksize} bytes that do not cover whole blocks. */
+    private void zeroBytes(DatasetRecord h, long offset, long length) {
         if (length > 0) {
-            writer.write(h, offset / h.volblocksize, blocks(h, offset, ByteBuffer.allocate((int) length)));
+            ByteBuffer zeros = ByteBuffer.allocate((int) length);
+            long first = offset / h.volblocksize;
+            long last = (offset + length - 1) / h.volblocksize;
+            for (long b = first; b <= last; b++) {
+                writer.write(h, b, new ByteBuffer[] {patched(h, b, offset, zeros)});
+            }
         }
     }
 
-    /** The whole blocks a write covers: slices of {@code src}, or patched copies of partial blocks. */
-    private ByteBuffer[] blocks(DatasetRecord h, long offset, ByteBuffer src) throws IOException {
+    /** Block {@code block} with the part of {@code src} (written at {@code offset}) that falls in it; null if all zeros. */
+    private ByteBuffer patched(DatasetRecord h, long block, long offset, ByteBuffer src) {
         int vbs = h.volblocksize;
-        long first = offset / vbs;
-        long last = (offset + src.remaining() - 1) / vbs;
-        ByteBuffer[] blocks = new ByteBuffer[(int) (last - first + 1)];
-        int consumed = 0;
-        for (int i = 0; i < blocks.length; i++) {
-            long blockStart = (first + i) * vbs;
-            int from = (int) Math.max(0, offset - blockStart);
-            int to = (int) Math.min(vbs, offset + src.remaining() - blockStart);
-            if (from == 0 && to == vbs) {
-                blocks[i] = src.slice(src.position() + consumed, vbs);
-            } else {
-                ByteBuffer patched = ByteBuffer.allocate(vbs);
-                map.read(h, first + i, patched);
-                patched.put(from, src, src.position() + consumed, to - from);
-                blocks[i] = patched.clear();
-            }
-            consumed += to - from;
-        }
-        return blocks;
+        long blockStart = block * vbs;
+        int from = (int) Math.max(0, offset - blockStart);
+        int to = (int) Math.min(vbs, offset + src.remaining() - blockStart);
+        ByteBuffer b = ByteBuffer.allocate(vbs);
+        map.read(h, block, b);
+        b.put(from, src, src.position() + (int) (blockStart + from - offset), to - from);
+        b.clear();
+        return BlockMap.isZero(b) ? null : b;
+    }
+
+    /** A data write that failed on its writer thread, as the pool reports I/O failures. */
+    private static Throwable ioFailure(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof PoolException ? cause
+                : new PoolException(PoolException.Kind.IO, -1, "write failed: " + cause.getMessage(), cause);
     }
 
     private DatasetRecord writable(long id) {

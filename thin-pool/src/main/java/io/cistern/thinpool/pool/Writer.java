@@ -7,10 +7,10 @@ import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Replaces whole blocks of a head, redirect-on-write: new bytes go to newly allocated space, then
@@ -39,16 +39,40 @@ final class Writer {
         this.space = space;
     }
 
-    /** One block's change: what it had (own version, or what showed through) and what it gets. */
-    private record Change(long block, BlockMap.Version cur, BlockMap.View inherited, ByteBuffer data) {
+    /**
+     * One block's change: what it had (own version and whether an older one is kept, or what showed
+     * through) and what it gets, with its CRC32C.
+     */
+    private record Change(long block, BlockMap.Version cur, boolean older, BlockMap.View inherited, ByteBuffer data,
+            int crc) {
+    }
+
+    /** {@link #write(DatasetRecord, long, ByteBuffer[], int[])}, testing for zeros and summing here. */
+    CompletableFuture<Void> write(DatasetRecord h, long first, ByteBuffer[] blocks) {
+        ByteBuffer[] data = blocks.clone();
+        int[] crcs = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] != null && BlockMap.isZero(data[i])) {
+                data[i] = null;
+            }
+            crcs[i] = data[i] == null ? 0 : Crc32c.of(data[i].duplicate());
+        }
+        return write(h, first, data, crcs);
     }
 
     /**
-     * Sets blocks {@code first..first+blocks.length-1} of head {@code h}; a null or all-zero buffer
-     * unmaps the block. Each buffer holds exactly volblocksize bytes.
+     * Sets blocks {@code first..first+blocks.length-1} of head {@code h}; a null buffer unmaps the
+     * block (the caller turned all-zero blocks into nulls and summed the others into {@code crcs}, off
+     * the metadata thread). Each buffer holds exactly volblocksize bytes and must not change until
+     * the returned future, which completes when the data is on the device, completes.
      */
-    void write(DatasetRecord h, long first, ByteBuffer[] blocks) throws IOException {
+    CompletableFuture<Void> write(DatasetRecord h, long first, ByteBuffer[] blocks, int[] crcs) {
         int vbs = h.volblocksize;
+        int n = blocks.length;
+        boolean[] older = new boolean[n];
+        BlockMap.Version[] curs = map.find(h.id, first, n, Long.MAX_VALUE, older);
+        boolean inherits = h.originId != 0 || !h.externalOrigin.isEmpty();
+        BlockMap.View[] shown = inherits ? map.views(h, first, n) : null;
         List<Change> changes = new ArrayList<>(blocks.length);
         long dRef = 0;
         long dLogical = 0;
@@ -56,15 +80,15 @@ final class Writer {
         long dSnap = 0;
         long dWritten = 0;
         int dataBlocks = 0;
-        for (int i = 0; i < blocks.length; i++) {
+        for (int i = 0; i < n; i++) {
             long block = first + i;
-            ByteBuffer data = blocks[i] == null || BlockMap.isZero(blocks[i]) ? null : blocks[i];
-            BlockMap.Version cur = map.find(h.id, block, Long.MAX_VALUE);
-            BlockMap.View inherited = cur == null ? map.view(h, block) : null;
+            ByteBuffer data = blocks[i];
+            BlockMap.Version cur = curs[i];
+            BlockMap.View inherited = cur != null ? null : inherits ? shown[i] : BlockMap.NOTHING;
             if (data == null && (cur == null ? !inherited.hasData() : cur.mapping().hole())) {
                 continue; // already reads as zeros
             }
-            Change c = new Change(block, cur, inherited, data);
+            Change c = new Change(block, cur, older[i], inherited, data, crcs[i]);
             changes.add(c);
             int newLen = data == null ? 0 : vbs;
             dataBlocks += data == null ? 0 : 1;
@@ -82,7 +106,7 @@ final class Writer {
             }
         }
         if (changes.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         long reservationAfter = Math.max(0, h.refreservation - (h.written + dWritten));
         long charge = (long) dataBlocks * vbs - freedBytes(h, changes) + reservationAfter - h.usedByRefreservation();
@@ -105,7 +129,7 @@ final class Writer {
                     within = 0;
                 }
                 run.add(offset, c.data());
-                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, Crc32c.of(c.data())).encode());
+                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, c.crc()).encode());
             } else if (needsHole(h, c)) {
                 batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
             }
@@ -118,13 +142,14 @@ final class Writer {
         h.written += dWritten;
         catalog.touch(h);
         space.checkThreshold();
+        return run.written();
     }
 
     /**
      * Unmaps whole blocks {@code [from, to)} of head {@code h}. A head without an origin is walked by
      * its own map keys, so unmapping a large, mostly empty range costs what is mapped in it.
      */
-    void unmap(DatasetRecord h, long from, long to) throws IOException {
+    void unmap(DatasetRecord h, long from, long to) {
         if (h.originId != 0 || !h.externalOrigin.isEmpty()) {
             for (long b = from; b < to; b += 1024) { // an origin may show through anywhere
                 write(h, b, new ByteBuffer[(int) Math.min(1024, to - b)]);
@@ -160,13 +185,17 @@ final class Writer {
         }
     }
 
-    /** Blocks bound for consecutive device offsets, written with one call. */
+    /**
+     * Blocks bound for consecutive device offsets, written with one device write on a writer thread:
+     * straight from the caller's buffer when the blocks are consecutive in it, else joined.
+     */
     private final class Run {
         private final List<ByteBuffer> blocks = new ArrayList<>();
+        private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
         private long start;
         private long end;
 
-        void add(long offset, ByteBuffer data) throws IOException {
+        void add(long offset, ByteBuffer data) {
             if (!blocks.isEmpty() && offset != end) {
                 flush();
             }
@@ -178,15 +207,37 @@ final class Writer {
             end += data.remaining();
         }
 
-        void flush() throws IOException {
-            if (blocks.size() == 1) {
-                engine.device.write(start, blocks.get(0).duplicate());
-            } else if (!blocks.isEmpty()) {
-                ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
-                blocks.forEach(b -> joined.put(b.duplicate()));
-                engine.device.write(start, joined.flip());
+        void flush() {
+            if (!blocks.isEmpty()) {
+                writes.add(engine.writeData(start, joined()));
             }
             blocks.clear();
+        }
+
+        /** The run as one buffer: a view of the caller's array if the blocks follow each other in it. */
+        private ByteBuffer joined() {
+            ByteBuffer first = blocks.get(0);
+            if (blocks.size() == 1) {
+                return first.duplicate();
+            }
+            if (first.hasArray()) {
+                int at = first.arrayOffset() + first.position();
+                boolean adjacent = true;
+                for (ByteBuffer b : blocks) {
+                    adjacent &= b.hasArray() && b.array() == first.array() && b.arrayOffset() + b.position() == at;
+                    at += b.remaining();
+                }
+                if (adjacent) {
+                    return ByteBuffer.wrap(first.array(), first.arrayOffset() + first.position(), (int) (end - start));
+                }
+            }
+            ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
+            blocks.forEach(b -> joined.put(b.duplicate()));
+            return joined.flip();
+        }
+
+        CompletableFuture<Void> written() {
+            return writes.size() == 1 ? writes.get(0) : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
         }
     }
 
@@ -243,10 +294,11 @@ final class Writer {
         if (cur.birth() <= h.latestSnapGen) {
             return true; // the old version stays in the map for the snapshots
         }
-        if (map.find(h.id, c.block(), cur.birth() - 1) != null) {
+        if (c.older()) {
             return true; // an older version kept for a snapshot (even a hole) must never become the newest
         }
-        return map.view(h, c.block()).hasData(); // the old version is deleted in the batch already
+        return (h.originId != 0 || !h.externalOrigin.isEmpty())
+                && map.view(h, c.block()).hasData(); // the old version is deleted in the batch already
     }
 
     private List<Extent> allocate(long bytes, int chunk, long block) {

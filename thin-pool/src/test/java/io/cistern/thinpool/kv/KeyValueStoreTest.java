@@ -84,6 +84,35 @@ class KeyValueStoreTest {
         }
     }
 
+    /** Scans reuse one iterator per thread: each must see the writes before it and its exact bounds. */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void scansSeeEarlierWritesAndKeepTheirBounds(Function<Path, KeyValueStore> factory) {
+        try (KeyValueStore s = factory.apply(dir.resolve("db" + n++))) {
+            Batch b = new Batch();
+            b.put(k(7, 1), k(1));
+            b.put(k(7, 2, 0), k(2)); // the bound [7, 2] padded with a zero: just past the bound
+            b.put(k(7, 3), k(3));
+            s.write(b, true);
+            assertEquals(List.of("[7, 1]=[1]"), keys(s.scan(k(7), k(7, 2))));
+            Batch more = new Batch();
+            more.put(k(7, 1, 5), k(15));
+            more.delete(k(7, 3));
+            s.write(more, true);
+            assertEquals(List.of("[7, 1]=[1]", "[7, 1, 5]=[15]"), keys(s.scan(k(7), k(7, 2))));
+            List<String> nested = new ArrayList<>();
+            try (KeyValueStore.Cursor outer = s.scan(k(7), k(8))) {
+                while (outer.next()) {
+                    nested.add(keys(s.scan(outer.key(), k(8))).size() + "");
+                }
+            }
+            assertEquals(List.of("3", "2", "1"), nested);
+            byte[] longBound = new byte[100];
+            longBound[0] = 8;
+            assertEquals(3, keys(s.scan(k(7), longBound)).size());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("stores")
     void committedDataSurvivesReopen(Function<Path, KeyValueStore> factory) {
