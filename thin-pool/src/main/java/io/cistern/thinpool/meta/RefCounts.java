@@ -41,6 +41,7 @@ public final class RefCounts {
             throw new IllegalArgumentException("an extent needs an owner: " + owners);
         }
         if (owners > 1) {
+            anyShared = true;
             batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(owners - 1).array());
         }
     }
