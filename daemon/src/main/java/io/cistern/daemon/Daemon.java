@@ -50,7 +50,7 @@ public final class Daemon implements AutoCloseable {
         Pools pools = Pools.open(c, dataDir);
         Targets targets = new Targets(dataDir, pools);
         try {
-            targets.apply(TargetSpec.all(c), null);
+            targets.apply(Shares.withShares(TargetSpec.all(c), c, pools), null);
             IscsiServer server = new IscsiServer(targets.registry(), fabric(c.getConfig("iscsi")));
             server.start(List.copyOf(targets.portals()));
             return new Daemon(server, targets, pools, dataDir, c);
@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
             }
             changes.addAll(pools.reload(c, dataDir));
             Set<InetSocketAddress> before = targets.portals();
-            changes.addAll(targets.apply(TargetSpec.all(c), server.sessions()));
+            changes.addAll(targets.apply(Shares.withShares(TargetSpec.all(c), c, pools), server.sessions()));
             Set<InetSocketAddress> after = targets.portals();
             for (InetSocketAddress portal : after) {
                 if (!before.contains(portal)) {
@@ -98,6 +98,22 @@ public final class Daemon implements AutoCloseable {
         }
         log.info("reload: {}", changes.isEmpty() ? "no changes" : String.join("; ", changes));
         return changes;
+    }
+
+    /**
+     * {@code shareiscsi=on|off} for {@code pool/volume}: exports it as the next free LUN of the share
+     * target, or ends that export, at once (live sessions see REPORTED LUNS DATA HAS CHANGED) and for
+     * good (the property is stored with the volume). Returns what changed.
+     */
+    public synchronized List<String> shareiscsi(String path, boolean on) throws IOException {
+        Shares.set(pools, running, path, on);
+        return targets.apply(Shares.withShares(TargetSpec.all(running), running, pools), server.sessions());
+    }
+
+    /** Whether {@code pool/volume} is exported by some target now (configured or shared). */
+    public synchronized boolean exported(String path) {
+        return targets.specs().stream().anyMatch(t -> t.luns().values().stream()
+                .anyMatch(l -> l.volume().map(path::equals).orElse(false)));
     }
 
     public IscsiServer server() {

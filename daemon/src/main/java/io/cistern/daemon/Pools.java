@@ -140,6 +140,11 @@ final class Pools implements AutoCloseable {
         return true;
     }
 
+    /** The open pools by name. */
+    synchronized Map<String, Pool> all() {
+        return new LinkedHashMap<>(pools);
+    }
+
     synchronized Pool pool(String name) {
         Pool pool = pools.get(name);
         if (pool == null) {

@@ -46,6 +46,12 @@ final class TargetRules {
             target.section("chap").ifPresent(ChapRules::check);
             LunRules.check(target, cistern.config("lun-defaults"), pools, dataDir);
         }
+        cistern.string("share-target").ifPresent(key -> {
+            if (cistern.entries("targets", cistern.config("target-defaults")).stream()
+                    .noneMatch(t -> t.name().equals(key))) {
+                cistern.problem("share-target", "no target named " + key + " under targets");
+            }
+        });
     }
 
     /** A list of initiator names (an ACL, or a LUN's masking). */
