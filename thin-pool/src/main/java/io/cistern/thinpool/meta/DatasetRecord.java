@@ -1,5 +1,7 @@
 package io.cistern.thinpool.meta;
 
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -19,8 +21,12 @@ import java.util.UUID;
 public final class DatasetRecord {
     public enum Kind { VOLUME, SNAPSHOT }
 
-    /** 2 added {@link #userProperties}; version 1 records read as having none. */
-    private static final int VERSION = 2;
+    /**
+     * 2 added {@link #userProperties}; version 1 records read as having none. 3 added
+     * {@link #compression}, {@link #dedup} and {@link #logicalUsed}; older records were written
+     * uncompressed, so they read as compression and dedup off and logicalUsed equal to their used data.
+     */
+    private static final int VERSION = 3;
 
     public long id;
     public String name;
@@ -54,6 +60,12 @@ public final class DatasetRecord {
     public long logicalReferenced;
     /** Still being filled (a copy spanning several commits); destroyed at open if a crash left it so. */
     public boolean incomplete;
+    /** Head: how new blocks are stored (snapshots keep their head's at the time, unused). */
+    public Compression compression = Compression.DEFAULT;
+    /** Head: whether new blocks go through the pool's dedup table. */
+    public Dedup dedup = Dedup.OFF;
+    /** Head: logical bytes (volblocksize per stored block) of {@link #usedByDataset} plus {@link #usedBySnapshots}. */
+    public long logicalUsed;
     /** Properties stored for the pool's users and not interpreted by it (the daemon's shareiscsi). */
     public Map<String, String> userProperties = new TreeMap<>();
 
@@ -78,8 +90,9 @@ public final class DatasetRecord {
         for (var e : userProperties.entrySet()) {
             props += 8 + utf8(e.getKey()).length + utf8(e.getValue()).length;
         }
+        byte[] comp = utf8(compression.toString());
         ByteBuffer out = ByteBuffer.allocate(1 + 8 + 4 + n.length + 1 + 16 + 8 * 2 + 4 + ext.length + 8 + 4 + 8 + 1
-                + 8 * 3 + 8 * 5 + 1 + props);
+                + 8 * 3 + 8 * 5 + 1 + props + 4 + comp.length + 1 + 8);
         out.put((byte) VERSION).putLong(id).putInt(n.length).put(n).put((byte) kind.ordinal())
                 .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
                 .putLong(parentId).putLong(originId).putInt(ext.length).put(ext)
@@ -93,13 +106,14 @@ public final class DatasetRecord {
             byte[] vb = utf8(v);
             out.putInt(kb.length).put(kb).putInt(vb.length).put(vb);
         });
+        out.putInt(comp.length).put(comp).put((byte) dedup.ordinal()).putLong(logicalUsed);
         return out.array();
     }
 
     public static DatasetRecord decode(byte[] b) {
         ByteBuffer in = ByteBuffer.wrap(b);
         int version = in.get();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalStateException("dataset record version " + version + " is not supported");
         }
         DatasetRecord r = new DatasetRecord();
@@ -127,6 +141,14 @@ public final class DatasetRecord {
             for (int i = in.getInt(); i > 0; i--) {
                 r.userProperties.put(string(in), string(in));
             }
+        }
+        if (version >= 3) {
+            r.compression = Compression.parse(string(in));
+            r.dedup = Dedup.values()[in.get()];
+            r.logicalUsed = in.getLong();
+        } else {
+            r.compression = Compression.OFF;
+            r.logicalUsed = r.usedByDataset + r.usedBySnapshots;
         }
         return r;
     }

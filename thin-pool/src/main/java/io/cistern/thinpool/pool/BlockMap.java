@@ -1,5 +1,6 @@
 package io.cistern.thinpool.pool;
 
+import io.cistern.thinpool.compress.CorruptFragmentException;
 import io.cistern.thinpool.csum.Crc32c;
 import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.device.FileDevice;
@@ -174,7 +175,7 @@ final class BlockMap {
     void read(DatasetRecord ds, long block, ByteBuffer dst) {
         View v = view(ds, block);
         if (v.hasData() && v.external() == null) {
-            engine.awaitWritten(v.mapping().offset(), v.mapping().length());
+            engine.awaitWritten(v.mapping().address(), v.mapping().length());
         }
         read(ds.name, ds.volblocksize, block, new View[] {v}, dst);
     }
@@ -210,7 +211,7 @@ final class BlockMap {
     }
 
     private static boolean full(View v, int vbs) {
-        return v.external() == null && v.mapping() != null && v.mapping().length() == vbs;
+        return v.external() == null && v.mapping() != null && !v.mapping().packed() && v.mapping().length() == vbs;
     }
 
     /** Reads {@code n} blocks from {@code views[at]} into {@code run}: several only if stored back to back. */
@@ -223,6 +224,8 @@ final class BlockMap {
             zero(run, len, vbs);
         } else if (v.mapping() == null || v.mapping().hole()) {
             zero(run, 0, vbs);
+        } else if (v.mapping().packed()) {
+            readFragment(name, vbs, block, v.mapping(), run);
         } else {
             Mapping m = v.mapping();
             engine.device.read(m.offset(), run.slice(0, n == 1 ? m.length() : n * vbs));
@@ -236,6 +239,23 @@ final class BlockMap {
             if (n == 1) {
                 zero(run, m.length(), vbs); // a block stored shorter (compressed, next) ends in zeros
             }
+        }
+    }
+
+    /** Reads a compressed block's fragment, checks it as stored, and decompresses it into {@code dst}. */
+    private void readFragment(String name, int vbs, long block, Mapping m, ByteBuffer dst) throws IOException {
+        ByteBuffer fragment = ByteBuffer.allocate(m.length());
+        engine.device.read(m.address(), fragment);
+        fragment.flip();
+        if (Crc32c.of(fragment.duplicate()) != m.crc()) {
+            throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + name + "' block "
+                    + block + " (fragment at device offset " + m.address() + "): the block is damaged", null);
+        }
+        try {
+            m.codec().decompress(fragment, dst.slice(0, vbs), vbs);
+        } catch (CorruptFragmentException e) {
+            throw new PoolException(PoolException.Kind.CHECKSUM, block, "'" + name + "' block " + block
+                    + " does not decompress: " + e.getMessage(), e);
         }
     }
 

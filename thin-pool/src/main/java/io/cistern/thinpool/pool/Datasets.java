@@ -4,6 +4,8 @@ import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
@@ -55,6 +57,8 @@ final class Datasets {
         Catalog.checkName(name);
         checkGeometry(spec.volsize(), spec.volblocksize());
         DatasetRecord r = newHead(name, spec.volsize(), spec.volblocksize(), spec.sparse());
+        r.compression = spec.compression();
+        r.dedup = spec.dedup();
         space.require(r.used(), -1, "volume '" + name + "' reservation");
         return add(r);
     }
@@ -66,6 +70,7 @@ final class Datasets {
         }
         DatasetRecord r = newHead(name, snap.volsize, snap.volblocksize, sparse);
         r.originId = snap.id;
+        inherit(r, catalog.get(snap.parentId));
         r.referenced = snap.referenced;
         r.logicalReferenced = snap.logicalReferenced;
         space.require(r.used(), -1, "clone '" + name + "' reservation");
@@ -89,6 +94,7 @@ final class Datasets {
     DatasetRecord copy(DatasetRecord src, String name, boolean sparse) throws IOException {
         Catalog.checkName(name);
         DatasetRecord r = newHead(name, src.volsize, src.volblocksize, sparse);
+        inherit(r, src.snapshot() ? catalog.get(src.parentId) : src);
         space.require(r.used() + externalBytes(src), -1, "copy '" + name + "'");
         r.incomplete = true; // may span commits: a crash before the end leaves it to be destroyed at open
         add(r);
@@ -128,6 +134,7 @@ final class Datasets {
                 r.usedByDataset += m.length();
                 r.written += m.length();
                 r.logicalReferenced += r.volblocksize;
+                r.logicalUsed += r.volblocksize;
             }
             if (engine.batch().size() >= 1 << 16) {
                 engine.commit();
@@ -149,6 +156,23 @@ final class Datasets {
         r.gen = catalog.gen();
         r.creationMillis = System.currentTimeMillis();
         return r;
+    }
+
+    /** A clone or copy stores new blocks as its origin's head does (as ZFS clones inherit). */
+    private static void inherit(DatasetRecord r, DatasetRecord from) {
+        r.compression = from.compression;
+        r.dedup = from.dedup;
+    }
+
+    /** Sets how a head stores the blocks written from now on. */
+    void setCompression(DatasetRecord h, Compression c) {
+        h.compression = c;
+        catalog.touch(h);
+    }
+
+    void setDedup(DatasetRecord h, Dedup d) {
+        h.dedup = d;
+        catalog.touch(h);
     }
 
     private DatasetRecord add(DatasetRecord r) {
@@ -222,15 +246,19 @@ final class Datasets {
 
     VolumeProperties properties(DatasetRecord r) {
         if (r.snapshot()) {
+            DatasetRecord h = catalog.get(r.parentId);
+            double ref = VolumeProperties.ratio(r.logicalReferenced, r.referenced);
             return new VolumeProperties(r.name, "snapshot", r.uuid, r.creationMillis, r.volsize, r.volblocksize, 0,
                     true, "", snapshots.unique(r), -1, r.referenced, r.written, -1, -1, -1, -1,
-                    snapshots.unique(r), r.logicalReferenced);
+                    snapshots.uniqueLogical(r), r.logicalReferenced, h.compression.toString(), h.dedup.toString(),
+                    ref, ref);
         }
         String origin = r.originId != 0 ? catalog.get(r.originId).name : r.externalOrigin;
-        // Until compression arrives every stored block holds volblocksize bytes: logical == physical.
+        long data = r.usedByDataset + r.usedBySnapshots;
         return new VolumeProperties(r.name, "volume", r.uuid, r.creationMillis, r.volsize, r.volblocksize,
                 r.refreservation, r.readOnly, origin, r.used(), space.available() + r.usedByRefreservation(),
                 r.referenced, r.written, r.usedByDataset, r.usedBySnapshots, r.usedByRefreservation(), 0,
-                r.usedByDataset + r.usedBySnapshots, r.logicalReferenced);
+                r.logicalUsed, r.logicalReferenced, r.compression.toString(), r.dedup.toString(),
+                VolumeProperties.ratio(r.logicalUsed, data), VolumeProperties.ratio(r.logicalReferenced, r.referenced));
     }
 }

@@ -1,6 +1,5 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
@@ -103,7 +102,7 @@ final class Destroyer {
             batch.delete(keys.get(i));
             Mapping m = mappings.get(i);
             if (m != null && !m.hole()) {
-                engine.free(new Extent(m.offset(), m.length()));
+                engine.free(m);
             }
         }
         if (keys.isEmpty()) {

@@ -6,6 +6,7 @@ import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.Freelist;
+import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -241,6 +242,11 @@ final class Engine implements AutoCloseable {
         deferredFrees.add(e);
         deferredBytes += e.length();
         liveBytes -= e.length();
+    }
+
+    /** Drops the owner a block's version holds on its extent (a packed extent is freed whole). */
+    void free(Mapping m) {
+        free(new Extent(m.offset(), m.extentBytes(allocator.unit())));
     }
 
     /** Bytes held by mapped extents, each counted once however many maps share it. */

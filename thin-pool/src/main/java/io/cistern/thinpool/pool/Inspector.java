@@ -99,8 +99,8 @@ final class Inspector {
         String reason;
         try {
             ByteBuffer data = ByteBuffer.allocate(m.length());
-            engine.awaitWritten(m.offset(), m.length());
-            engine.device.read(m.offset(), data);
+            engine.awaitWritten(m.address(), m.length());
+            engine.device.read(m.address(), data);
             reason = Crc32c.of(data.flip()) == m.crc() ? null : "checksum mismatch";
         } catch (IOException e) {
             reason = "read error: " + e.getMessage();
@@ -134,7 +134,7 @@ final class Inspector {
                     problems.add("map " + mapId + " block " + block + " belongs to no volume");
                     continue;
                 }
-                long[] counter = counters.computeIfAbsent(mapId, k -> new long[3]);
+                long[] counter = counters.computeIfAbsent(mapId, k -> new long[4]);
                 if (m.hole()) {
                     continue;
                 }
@@ -142,15 +142,17 @@ final class Inspector {
                 if (live && Keys.mapBirthOf(c.key()) > h.latestSnapGen) {
                     counter[2] += m.length();
                 }
-                Long before = extents.put(m.offset(), (long) m.length());
+                counter[3] += h.volblocksize;
+                long bytes = m.extentBytes(engine.allocator.unit());
+                Long before = extents.put(m.offset(), bytes);
                 owners.merge(m.offset(), 1, Integer::sum);
                 if (before == null) {
-                    mapped += m.length();
-                } else if (before != m.length()) {
-                    problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + m.length());
+                    mapped += bytes;
+                } else if (before != bytes) {
+                    problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + bytes);
                 }
-                if (!engine.freelist.isAllocated(m.offset(), m.length())) {
-                    problems.add("extent " + m.offset() + "+" + m.length() + " of " + h.name + " block " + block
+                if (!engine.freelist.isAllocated(m.offset(), bytes)) {
+                    problems.add("extent " + m.offset() + "+" + bytes + " of " + h.name + " block " + block
                             + " is mapped but recorded free");
                 }
             }
@@ -171,11 +173,14 @@ final class Inspector {
                     + (allocated > mapped ? " (leak)" : " (lost)"));
         }
         for (DatasetRecord h : catalog.heads()) {
-            long[] counter = counters.getOrDefault(h.id, new long[3]);
+            long[] counter = counters.getOrDefault(h.id, new long[4]);
             if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots || counter[2] != h.written) {
                 problems.add(h.name + ": counters say usedbydataset " + h.usedByDataset + ", usedbysnapshots "
                         + h.usedBySnapshots + ", written " + h.written + " but the map holds " + counter[0] + ", "
                         + counter[1] + " and " + counter[2]);
+            }
+            if (counter[3] != h.logicalUsed) {
+                problems.add(h.name + ": counters say logicalused " + h.logicalUsed + " but the map holds " + counter[3]);
             }
         }
         return new CheckReport(extents.size(), mapped, allocated, problems);

@@ -1,6 +1,8 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.alloc.Allocators;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.device.FileDevice;
 import io.cistern.thinpool.kv.Batch;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -279,6 +282,27 @@ public final class Pool implements AutoCloseable {
             DatasetRecord h = head(name);
             datasets.setReadonly(h, readonly);
             refresh(h);
+            return null;
+        }));
+    }
+
+    /**
+     * Sets how volume {@code name} stores the blocks written from now on (ZFS's {@code compression});
+     * blocks already written keep theirs. Durable on return.
+     */
+    public void setCompression(String name, Compression compression) {
+        Objects.requireNonNull(compression, "compression");
+        sync(engine.durable(() -> {
+            datasets.setCompression(head(name), compression);
+            return null;
+        }));
+    }
+
+    /** Sets whether blocks written to {@code name} from now on go through the pool's dedup table. Durable on return. */
+    public void setDedup(String name, Dedup dedup) {
+        Objects.requireNonNull(dedup, "dedup");
+        sync(engine.durable(() -> {
+            datasets.setDedup(head(name), dedup);
             return null;
         }));
     }

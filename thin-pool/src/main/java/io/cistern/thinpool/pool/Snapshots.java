@@ -1,6 +1,5 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
@@ -78,6 +77,13 @@ final class Snapshots {
         return sum[0];
     }
 
+    /** Logical bytes (volblocksize per stored block) only snapshot {@code s} holds. */
+    long uniqueLogical(DatasetRecord s) {
+        long[] sum = {0};
+        forEachOwned(s, (key, m) -> sum[0] += m.hole() ? 0 : s.volblocksize);
+        return sum[0];
+    }
+
     /** Destroys snapshot {@code s}, freeing what only it held. Clones of it must be gone already. */
     void destroy(DatasetRecord s) {
         if (!catalog.clonesOf(s.id).isEmpty()) {
@@ -94,8 +100,9 @@ final class Snapshots {
             batch.delete(deadKey);
             batch.delete(Keys.map(h.id, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey)));
             if (!m.hole()) {
-                engine.free(new Extent(m.offset(), m.length()));
+                engine.free(m);
                 freed[0] += m.length();
+                h.logicalUsed -= h.volblocksize;
             }
         }
         h.usedBySnapshots -= freed[0];
@@ -139,8 +146,9 @@ final class Snapshots {
             Mapping m = Mapping.decode(batch.get(engine.store, key));
             batch.delete(key);
             if (!m.hole()) {
-                engine.free(new Extent(m.offset(), m.length()));
+                engine.free(m);
                 freed += m.length();
+                h.logicalUsed -= h.volblocksize;
             }
         }
         long revived = 0;

@@ -1,13 +1,15 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.csum.Crc32c;
+import io.cistern.thinpool.compress.Compression;
 import io.cistern.thinpool.meta.DatasetRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The data path of {@link Volume}: byte ranges turned into whole-block reads and block writes. The
@@ -29,6 +31,8 @@ final class VolumeIo {
     private final Catalog catalog;
     private final BlockMap map;
     private final Writer writer;
+    /** Each head's compression as last seen on the metadata thread: what callers compress with. */
+    private final Map<Long, Compression> compression = new ConcurrentHashMap<>();
 
     VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer) {
         this.engine = engine;
@@ -49,7 +53,7 @@ final class VolumeIo {
             List<CompletableFuture<Void>> writing = new ArrayList<>(0);
             for (BlockMap.View v : views) {
                 if (v.external() == null && v.mapping() != null && !v.mapping().hole()) {
-                    writing.addAll(engine.inFlight(v.mapping().offset(), v.mapping().length()));
+                    writing.addAll(engine.inFlight(v.mapping().address(), v.mapping().length()));
                 }
             }
             String name = ds.name;
@@ -64,39 +68,36 @@ final class VolumeIo {
     }
 
     /**
-     * Tests each whole block for zeros and sums it here, on the caller's thread, then records the
-     * write on the metadata thread and writes the data on a writer thread.
+     * Tests each whole block for zeros, compresses and sums it here, on the caller's thread, then
+     * records the write on the metadata thread and writes the data on a writer thread.
      */
     CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer data, boolean fua) {
         ByteBuffer src = data.duplicate();
         long first = offset / vbs;
         int count = src.remaining() == 0 ? 0 : (int) ((offset + src.remaining() - 1) / vbs - first + 1);
-        ByteBuffer[] blocks = new ByteBuffer[count];
-        int[] crcs = new int[count];
+        Stored[] blocks = new Stored[count];
         boolean[] partial = new boolean[count];
+        Compression setting = compression.getOrDefault(id, Compression.DEFAULT);
         for (int i = 0; i < count; i++) {
             long at = (first + i) * vbs - offset; // block start relative to the data
             if (at < 0 || at + vbs > src.remaining()) {
                 partial[i] = true;
                 continue;
             }
-            ByteBuffer b = src.slice(src.position() + (int) at, vbs);
-            if (!BlockMap.isZero(b)) {
-                blocks[i] = b;
-                crcs[i] = Crc32c.of(b.duplicate());
-            }
+            blocks[i] = Stored.of(src.slice(src.position() + (int) at, vbs), setting);
         }
         CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
         Callable<Void> op = () -> {
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.remaining());
+            compression.put(id, h.compression); // what the next write stores with
             for (int i = 0; i < count; i++) {
                 if (partial[i]) {
-                    blocks[i] = patched(h, first + i, offset, src);
-                    crcs[i] = blocks[i] == null ? 0 : Crc32c.of(blocks[i].duplicate());
+                    ByteBuffer b = patched(h, first + i, offset, src);
+                    blocks[i] = b == null ? null : Stored.of(b, h.compression);
                 }
             }
-            recorded.complete(writer.write(h, first, blocks, crcs));
+            recorded.complete(writer.write(h, first, blocks));
             return null;
         };
         CompletableFuture<Void> done = fua ? engine.durable(op) : engine.call(op);

@@ -1,7 +1,7 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.alloc.Extent;
-import io.cistern.thinpool.csum.Crc32c;
+import io.cistern.thinpool.compress.Packer;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
@@ -39,34 +39,30 @@ final class Writer {
         this.space = space;
     }
 
-    /**
-     * One block's change: what it had (own version and whether an older one is kept, or what showed
-     * through) and what it gets, with its CRC32C.
-     */
-    private record Change(long block, BlockMap.Version cur, boolean older, BlockMap.View inherited, ByteBuffer data,
-            int crc) {
+    /** Largest packed extent: a fragment's offset in it has 16 bits, and a map entry counts units in 8. */
+    private static final int MAX_PACKED_BYTES = 64 * 1024;
+
+    /** One block's change: what it had (own version and whether an older one is kept, or what showed through) and what it gets. */
+    private record Change(long block, BlockMap.Version cur, boolean older, BlockMap.View inherited, Stored data) {
     }
 
-    /** {@link #write(DatasetRecord, long, ByteBuffer[], int[])}, testing for zeros and summing here. */
+    /** {@link #write(DatasetRecord, long, Stored[])} of plain blocks, stored here with the head's compression. */
     CompletableFuture<Void> write(DatasetRecord h, long first, ByteBuffer[] blocks) {
-        ByteBuffer[] data = blocks.clone();
-        int[] crcs = new int[data.length];
-        for (int i = 0; i < data.length; i++) {
-            if (data[i] != null && BlockMap.isZero(data[i])) {
-                data[i] = null;
-            }
-            crcs[i] = data[i] == null ? 0 : Crc32c.of(data[i].duplicate());
+        Stored[] stored = new Stored[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            stored[i] = blocks[i] == null ? null : Stored.of(blocks[i], h.compression);
         }
-        return write(h, first, data, crcs);
+        return write(h, first, stored);
     }
 
     /**
-     * Sets blocks {@code first..first+blocks.length-1} of head {@code h}; a null buffer unmaps the
-     * block (the caller turned all-zero blocks into nulls and summed the others into {@code crcs}, off
-     * the metadata thread). Each buffer holds exactly volblocksize bytes and must not change until
-     * the returned future, which completes when the data is on the device, completes.
+     * Sets blocks {@code first..first+blocks.length-1} of head {@code h}; a null unmaps the block (the
+     * caller turned all-zero blocks into nulls and compressed and summed the others, off the metadata
+     * thread). Compressed blocks are packed into extents at their real size; the rest get a block
+     * each. The buffers must not change until the returned future, which completes when the data is
+     * on the device, completes.
      */
-    CompletableFuture<Void> write(DatasetRecord h, long first, ByteBuffer[] blocks, int[] crcs) {
+    CompletableFuture<Void> write(DatasetRecord h, long first, Stored[] blocks) {
         int vbs = h.volblocksize;
         int n = blocks.length;
         boolean[] older = new boolean[n];
@@ -76,30 +72,44 @@ final class Writer {
         List<Change> changes = new ArrayList<>(blocks.length);
         long dRef = 0;
         long dLogical = 0;
+        long dLogicalUsed = 0;
         long dDataset = 0;
         long dSnap = 0;
         long dWritten = 0;
-        int dataBlocks = 0;
+        int rawBlocks = 0;
+        int unit = (int) engine.allocator.unit();
+        Packer packer = new Packer(unit, Math.min(255 * unit, Math.max(unit, MAX_PACKED_BYTES / unit * unit)));
+        List<ByteBuffer> fragments = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long block = first + i;
-            ByteBuffer data = blocks[i];
+            Stored data = blocks[i];
+            if (data != null && !data.compression().equals(h.compression)) {
+                data = Stored.of(data.block(), h.compression); // the setting changed since the caller stored it
+            }
             BlockMap.Version cur = curs[i];
             BlockMap.View inherited = cur != null ? null : inherits ? shown[i] : BlockMap.NOTHING;
             if (data == null && (cur == null ? !inherited.hasData() : cur.mapping().hole())) {
                 continue; // already reads as zeros
             }
-            Change c = new Change(block, cur, older[i], inherited, data, crcs[i]);
+            Change c = new Change(block, cur, older[i], inherited, data);
             changes.add(c);
-            int newLen = data == null ? 0 : vbs;
-            dataBlocks += data == null ? 0 : 1;
+            int newLen = data == null ? 0 : data.length();
+            if (data != null && data.packed()) {
+                packer.add(newLen);
+                fragments.add(data.bytes());
+            } else if (data != null) {
+                rawBlocks++;
+            }
             dRef += newLen - oldReferenced(c);
             dLogical += (data == null ? 0 : vbs) - (shows(c) ? vbs : 0);
+            dLogicalUsed += data == null ? 0 : vbs;
             dDataset += newLen;
             dWritten += newLen;
             if (cur != null) {
                 dDataset -= cur.mapping().length();
                 if (cur.birth() > h.latestSnapGen) {
                     dWritten -= cur.mapping().length();
+                    dLogicalUsed -= cur.mapping().hole() ? 0 : vbs;
                 } else {
                     dSnap += cur.mapping().length();
                 }
@@ -108,19 +118,30 @@ final class Writer {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        List<Packer.PackedExtent> packed = packer.seal();
+        long allocating = (long) rawBlocks * vbs + packed.stream().mapToLong(e -> (long) e.units() * unit).sum();
         long reservationAfter = Math.max(0, h.refreservation - (h.written + dWritten));
-        long charge = (long) dataBlocks * vbs - freedBytes(h, changes) + reservationAfter - h.usedByRefreservation();
+        long charge = allocating - freedBytes(h, changes) + reservationAfter - h.usedByRefreservation();
         space.require(charge, first, "write to '" + h.name + "'");
-        List<Extent> extents = allocate((long) dataBlocks * vbs, vbs, first);
+        List<Extent> extents = allocate(rawBlocks, vbs, packed, unit, first);
 
         Batch batch = engine.batch();
         long gen = catalog.gen();
         Run run = new Run();
         int extent = 0;
         long within = 0;
+        int fragment = 0;
+        List<Packer.Slot> slots = packed.stream().flatMap(e -> e.slots().stream()).toList();
         for (Change c : changes) {
             removeOld(h, c, gen, batch);
-            if (c.data() != null) {
+            Stored data = c.data();
+            if (data != null && data.packed()) {
+                Packer.Slot s = slots.get(fragment++);
+                Packer.PackedExtent pe = packed.get(s.extent());
+                long at = extents.get(extents.size() - packed.size() + s.extent()).offset();
+                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(at, data.length(), data.crc(), s.offset(),
+                        pe.units(), data.codec()).encode());
+            } else if (data != null) {
                 Extent e = extents.get(extent);
                 long offset = e.offset() + within;
                 within += vbs;
@@ -128,15 +149,24 @@ final class Writer {
                     extent++;
                     within = 0;
                 }
-                run.add(offset, c.data());
-                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, c.crc()).encode());
+                run.add(offset, data.bytes());
+                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, data.crc()).encode());
             } else if (needsHole(h, c)) {
                 batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
             }
         }
+        for (int i = 0; i < packed.size(); i++) {
+            Packer.PackedExtent pe = packed.get(i);
+            Extent e = extents.get(extents.size() - packed.size() + i);
+            ByteBuffer out = ByteBuffer.allocate(pe.units() * unit);
+            packer.fill(pe, fragments, out);
+            engine.refs.created(batch, e.offset(), pe.slots().size());
+            run.add(e.offset(), out);
+        }
         run.flush();
         h.referenced += dRef;
         h.logicalReferenced += dLogical;
+        h.logicalUsed += dLogicalUsed;
         h.usedByDataset += dDataset;
         h.usedBySnapshots += dSnap;
         h.written += dWritten;
@@ -152,7 +182,7 @@ final class Writer {
     void unmap(DatasetRecord h, long from, long to) {
         if (h.originId != 0 || !h.externalOrigin.isEmpty()) {
             for (long b = from; b < to; b += 1024) { // an origin may show through anywhere
-                write(h, b, new ByteBuffer[(int) Math.min(1024, to - b)]);
+                write(h, b, new Stored[(int) Math.min(1024, to - b)]);
                 commitIfLarge();
             }
             return;
@@ -172,7 +202,7 @@ final class Writer {
                 return;
             }
             for (long b : blocks) {
-                write(h, b, new ByteBuffer[1]);
+                write(h, b, new Stored[1]);
             }
             next = blocks.get(blocks.size() - 1) + 1;
             commitIfLarge();
@@ -248,7 +278,7 @@ final class Writer {
             BlockMap.Version cur = c.cur();
             if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()
                     && !engine.refs.shared(engine.batch(), cur.mapping().offset())) {
-                freed += cur.mapping().length();
+                freed += cur.mapping().extentBytes(engine.allocator.unit());
             }
         }
         return freed;
@@ -278,7 +308,7 @@ final class Writer {
         if (cur.birth() > h.latestSnapGen) {
             batch.delete(Keys.map(h.id, c.block(), cur.birth()));
             if (!cur.mapping().hole()) {
-                engine.free(new Extent(cur.mapping().offset(), cur.mapping().length()));
+                engine.free(cur.mapping());
             }
         } else {
             batch.put(Keys.dead(h.id, gen, c.block(), cur.birth()), EMPTY);
@@ -301,10 +331,28 @@ final class Writer {
                 && map.view(h, c.block()).hasData(); // the old version is deleted in the batch already
     }
 
-    private List<Extent> allocate(long bytes, int chunk, long block) {
-        if (bytes == 0) {
-            return List.of();
+    /**
+     * Space for {@code rawBlocks} blocks (any number of extents), then one contiguous extent per
+     * packed extent, in that order; all or nothing, recorded in the batch only once all is found.
+     */
+    private List<Extent> allocate(int rawBlocks, int vbs, List<Packer.PackedExtent> packed, int unit, long block) {
+        List<Extent> got = new ArrayList<>();
+        try {
+            if (rawBlocks > 0) {
+                got.addAll(allocate((long) rawBlocks * vbs, vbs, block));
+            }
+            for (Packer.PackedExtent pe : packed) {
+                got.addAll(allocate((long) pe.units() * unit, (long) pe.units() * unit, block));
+            }
+        } catch (PoolException e) {
+            got.forEach(x -> engine.allocator.release(x.offset(), x.length()));
+            throw e;
         }
+        engine.allocated(got);
+        return got;
+    }
+
+    private List<Extent> allocate(long bytes, long chunk, long block) {
         List<Extent> got = engine.allocator.allocate(bytes, chunk);
         if (got.isEmpty() && engine.deferredBytes() > 0) {
             engine.commit(); // space freed since the last commit becomes allocatable
@@ -314,7 +362,6 @@ final class Writer {
             throw new PoolException(PoolException.Kind.OUT_OF_SPACE, block, "out of space: no " + bytes
                     + " free bytes on the device (" + engine.allocator.freeBytes() + " free)", null);
         }
-        engine.allocated(got);
         return got;
     }
 }

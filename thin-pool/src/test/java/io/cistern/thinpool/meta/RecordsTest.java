@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cistern.thinpool.alloc.ExtentAllocator;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.util.Arrays;
@@ -49,17 +51,33 @@ class RecordsTest {
     }
 
     @Test
-    void versionOneDatasetRecordReadsWithoutUserProperties() {
+    void olderDatasetRecordsReadWithoutTheFieldsAddedSince() {
         DatasetRecord r = new DatasetRecord();
         r.name = "vm";
         r.kind = DatasetRecord.Kind.VOLUME;
         r.uuid = UUID.randomUUID();
-        byte[] v2 = r.encode();
+        r.usedByDataset = 8192;
+        r.usedBySnapshots = 4096;
+        r.compression = Compression.parse("zstd-7");
+        r.dedup = Dedup.VERIFY;
+        r.logicalUsed = 40960;
+        DatasetRecord same = r.copy();
+        assertEquals(Compression.parse("zstd-7"), same.compression);
+        assertEquals(Dedup.VERIFY, same.dedup);
+        assertEquals(40960, same.logicalUsed);
+        byte[] v3 = r.encode();
+        byte[] v2 = Arrays.copyOf(v3, v3.length - (4 + "zstd-7".length() + 1 + 8)); // version 2 ended after the properties
+        v2[0] = 2;
+        DatasetRecord two = DatasetRecord.decode(v2);
+        assertEquals(Compression.OFF, two.compression); // written before compression existed
+        assertEquals(Dedup.OFF, two.dedup);
+        assertEquals(12288, two.logicalUsed);
         byte[] v1 = Arrays.copyOf(v2, v2.length - 4); // version 1 ended before the property count
         v1[0] = 1;
         DatasetRecord old = DatasetRecord.decode(v1);
         assertEquals("vm", old.name);
         assertTrue(old.userProperties.isEmpty());
+        assertEquals(Compression.OFF, old.compression);
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.compress.BlockCompressor;
+import io.cistern.thinpool.compress.Codec;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.csum.Crc32c;
+import java.nio.ByteBuffer;
+
+/**
+ * One block as it is to be stored: its bytes (the block itself, or its compressed fragment), their
+ * CRC32C, and the codec. Made on the caller's thread, so the metadata thread only does bookkeeping.
+ *
+ * @param block the block as written (volblocksize bytes)
+ * @param bytes position to limit: what goes to the device
+ * @param compression the setting it was made with (the metadata thread redoes it if the volume's
+ *        changed meanwhile)
+ */
+record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression) {
+
+    /** {@code block} (volblocksize bytes) stored with {@code setting}; null if it is all zeros (a hole). */
+    static Stored of(ByteBuffer block, Compression setting) {
+        if (BlockMap.isZero(block)) {
+            return null;
+        }
+        ByteBuffer bytes = block;
+        Codec codec = Codec.RAW;
+        if (!setting.off()) {
+            ByteBuffer out = ByteBuffer.allocate(BlockCompressor.outputBytes(block.remaining()));
+            BlockCompressor.Fragment f = BlockCompressor.compress(setting, block, out);
+            if (!f.raw()) {
+                bytes = out.limit(f.length());
+                codec = f.codec();
+            }
+        }
+        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting);
+    }
+
+    int length() {
+        return bytes.remaining();
+    }
+
+    boolean packed() {
+        return codec != Codec.RAW;
+    }
+}
