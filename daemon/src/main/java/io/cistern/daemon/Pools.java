@@ -2,6 +2,8 @@ package io.cistern.daemon;
 
 import com.typesafe.config.Config;
 import io.cistern.daemon.config.PoolPlacement;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolConfig;
 import io.cistern.thinpool.pool.PoolException;
@@ -133,7 +135,9 @@ final class Pools implements AutoCloseable {
         }
         long size = v.getBytes("size");
         VolumeSpec spec = (v.getBoolean("sparse") ? VolumeSpec.sparse(size) : VolumeSpec.reserved(size))
-                .withVolblocksize((int) v.getBytes("volblocksize").longValue());
+                .withVolblocksize((int) v.getBytes("volblocksize").longValue())
+                .withCompression(Compression.parse(v.getString("compression")))
+                .withDedup(Dedup.parse(v.getString("dedup")));
         pool.createVolume(volume, spec);
         log.info("pool {}: created {} volume {} ({} bytes)", poolName, v.getBoolean("sparse") ? "sparse" : "reserved",
                 volume, size);

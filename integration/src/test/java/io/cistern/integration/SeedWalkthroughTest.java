@@ -38,7 +38,7 @@ class SeedWalkthroughTest {
     private long capacity;
 
     private void start(boolean sparse, String... more) throws Exception {
-        StringBuilder volumes = new StringBuilder("volume { size = 400M, sparse = " + sparse + " }");
+        StringBuilder volumes = new StringBuilder("volume { size = 400M, sparse = " + sparse + ", compression = off }");
         for (String m : more) {
             volumes.append(", ").append(m);
         }
@@ -168,7 +168,7 @@ class SeedWalkthroughTest {
 
     @Test
     void snapshotIsRefusedWhenItsReReservationDoesNotFit() throws Exception {
-        start(false, "filler { size = 1G, sparse = true }");
+        start(false, "filler { size = 1G, sparse = true, compression = off }");
         write(VOL, 0x11, 0, 400);
         pool.snapshot("volume", "test");
         pool.destroy("volume@test", false);                       // seed: after destroy, WRITTEN = REFER again

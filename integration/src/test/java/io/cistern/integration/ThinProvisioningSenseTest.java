@@ -45,7 +45,7 @@ class ThinProvisioningSenseTest {
     @BeforeEach
     void start() throws IOException {
         target = PoolTarget.start(tmp, "tp { file = \"tp.pool\", size = 64M, volumes { "
-                + "thin { size = 128M, sparse = true }, thick { size = 16M, sparse = false } } }", List.of(THIN, THICK));
+                + "thin { size = 128M, sparse = true, compression = off }, thick { size = 16M, sparse = false, compression = off } } }", List.of(THIN, THICK));
         pool = target.pool("tp");
     }
 

@@ -1,7 +1,10 @@
 package io.cistern.daemon.config;
 
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A pool's volume: ZFS's geometry rules, and whether its reservation fits in the pool. */
 final class VolumeRules {
@@ -28,8 +31,21 @@ final class VolumeRules {
             volume.problem("size", "must be a multiple of volblocksize " + block.get() + ", not " + size.get());
             size = Optional.empty();
         }
+        parses(volume, "compression", Compression::parse);
+        parses(volume, "dedup", Dedup::parse);
         Optional<Boolean> sparse = volume.bool("sparse");
         return sparse.isPresent() && !sparse.get() ? size : Optional.empty();
+    }
+
+    /** The pool's own parser judges the value, so the check and the pool never disagree. */
+    private static void parses(Section volume, String key, Function<String, ?> parser) {
+        volume.string(key).ifPresent(value -> {
+            try {
+                parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                volume.problem(key, e.getMessage());
+            }
+        });
     }
 
     /**
