@@ -25,7 +25,7 @@ final class Failures {
         }
         if (t instanceof PoolException e) {
             int status = status(e.kind());
-            if (status >= 500) {
+            if (status == 503) {
                 log.error("{}: pool failure: {}", request, e.toString());
             }
             return new Answer(status, e.getMessage());
