@@ -2,6 +2,8 @@ package io.cistern.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.cistern.console.ApiServer;
+import io.cistern.console.http.ApiTokens;
 import io.cistern.daemon.lun.ThinLunBackend;
 import io.cistern.target.backend.FileBackend;
 import io.cistern.target.backend.LunBackend;
@@ -21,8 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -36,11 +40,13 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final IscsiServer server;
+    private final ApiServer api;
     private final List<LunBackend> backends;
     private final Pools pools;
 
-    private Daemon(IscsiServer server, List<LunBackend> backends, Pools pools) {
+    private Daemon(IscsiServer server, ApiServer api, List<LunBackend> backends, Pools pools) {
         this.server = server;
+        this.api = api;
         this.backends = backends;
         this.pools = pools;
     }
@@ -52,6 +58,7 @@ public final class Daemon implements AutoCloseable {
         Files.createDirectories(dataDir);
         TargetRegistry registry = new TargetRegistry();
         List<LunBackend> backends = new ArrayList<>();
+        Map<LunBackend, String> backings = new IdentityHashMap<>(); // what each LUN is, for the API
         Set<InetSocketAddress> portals = new LinkedHashSet<>();
         Pools pools = Pools.open(c, dataDir);
         try {
@@ -63,6 +70,7 @@ public final class Daemon implements AutoCloseable {
                     Config l = lun.withFallback(c.getConfig("lun-defaults"));
                     LunBackend backend = l.hasPath("volume") ? thinLun(pools, l) : fileLun(dataDir, l);
                     backends.add(backend);
+                    backings.put(backend, l.hasPath("volume") ? l.getString("volume") : "file:" + l.getString("file"));
                     device.addLun(l.getInt("lun"), backend, Set.copyOf(l.getStringList("initiators")));
                 }
                 int tpgt = t.getInt("portal-group-tag");
@@ -80,7 +88,15 @@ public final class Daemon implements AutoCloseable {
             }
             IscsiServer server = new IscsiServer(registry, fabric(c.getConfig("iscsi")));
             server.start(List.copyOf(portals));
-            return new Daemon(server, backends, pools);
+            try {
+                ApiServer api = ApiServer.start(new DaemonAppliance(pools, registry, server, backings),
+                        ApiTokens.load(dataDir.resolve("api.token"), c.getStringList("api.token-sha256")),
+                        c.getStringList("api.listen").stream().map(Daemon::parsePortal).toList());
+                return new Daemon(server, api, backends, pools);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException | IOException e) {
             backends.forEach(LunBackend::close);
             pools.close();
@@ -92,14 +108,20 @@ public final class Daemon implements AutoCloseable {
         return server;
     }
 
+    /** The management API, with the addresses it listens on. */
+    public ApiServer api() {
+        return api;
+    }
+
     /** A configured thin pool, for management (snapshots, properties) until the API of issue 5. */
     public io.cistern.thinpool.pool.Pool pool(String name) {
         return pools.pool(name);
     }
 
-    /** Clean stop: initiators are asked to log out, then LUNs are flushed and closed. */
+    /** Clean stop: the API first, so no management call races it; initiators are asked to log out; LUNs flushed, closed. */
     @Override
     public void close() {
+        api.close();
         server.close();
         for (LunBackend backend : backends) {
             try {

@@ -10,6 +10,7 @@ import io.cistern.thinpool.pool.VolumeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -100,6 +101,11 @@ final class Pools implements AutoCloseable {
             throw new IllegalArgumentException("no pool " + name);
         }
         return pool;
+    }
+
+    /** Every pool by name, in configuration order. */
+    Map<String, Pool> all() {
+        return Collections.unmodifiableMap(pools);
     }
 
     /** The pool and volume a LUN names as {@code pool/volume}. */
