@@ -245,6 +245,7 @@ class DatasetApiTest {
         assertEquals("/api/v1/datasets/tank/v@monday", snap.raw().headers().firstValue("Location").orElseThrow());
         assertEquals(4096L, ((Number) value(snap.json(), "referenced")).longValue());
         assertEquals(409, api.post("/datasets/tank/v/snapshots", new JsonObject().put("snapshot", "monday")).status());
+        assertEquals(snap.json(), api.get("/datasets/tank%2Fv%40monday").json(), "names may be percent-encoded");
         assertEquals(400, api.post("/datasets/tank/v@monday/snapshots", new JsonObject().put("snapshot", "x")).status());
         assertEquals("'snapshot' must be a non-empty string",
                 api.post("/datasets/tank/v/snapshots", new JsonObject().put("snapshot", 5)).error());
@@ -288,7 +289,18 @@ class DatasetApiTest {
         assertEquals(409, d.status());
         assertEquals("cannot destroy 'tank/vm1': exported as LUN 3 of iqn.2026-11.io.cistern:t", d.error());
         assertEquals(409, api.post("/datasets/tank/vm1/rename", new JsonObject().put("name", "tank/x")).status());
-        assertEquals(List.of("vm1"), tank.list());
+        api.post("/datasets/tank/vm1/snapshots", new JsonObject().put("snapshot", "s"));
+        device.removeLun(3);
+        device.addLun(4, lun, Set.of());
+        api.backings.put(lun, "tank/vm1@s");
+        assertEquals("off", value(api.get("/datasets/tank/vm1").json(), "shareiscsi"));
+        assertEquals("on", value(api.get("/datasets/tank/vm1@s").json(), "shareiscsi"));
+        assertEquals("cannot destroy 'tank/vm1': exported as LUN 4 of iqn.2026-11.io.cistern:t (tank/vm1@s)",
+                api.delete("/datasets/tank/vm1?recursive=true").error());
+        assertEquals(List.of("vm1", "vm1@s"), tank.list());
+        device.removeLun(4);
+        device.addLun(3, lun, Set.of());
+        api.backings.put(lun, "tank/vm1");
 
         JsonArray targets = api.get("/targets").array();
         assertEquals(new JsonArray().add(new JsonObject().put("iqn", "iqn.2026-11.io.cistern:t").put("alias", "test")

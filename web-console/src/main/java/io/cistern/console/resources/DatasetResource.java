@@ -132,7 +132,7 @@ public final class DatasetResource {
         DatasetName name = name(ctx, "name");
         Requests.onlyQueries(ctx, Set.of("recursive"));
         boolean recursive = Requests.booleanQuery(ctx, "recursive");
-        refuseIfExported(name, "destroy");
+        refuseIfExported(name, recursive, "destroy");
         name.on(appliance, pool -> {
             pool.destroy(name.local(), recursive);
             return null;
@@ -171,7 +171,7 @@ public final class DatasetResource {
         DatasetName from = name(ctx, "name");
         DatasetName to = samePool(from, DatasetName.parse(Requests.string(Requests.body(ctx, Set.of("name")), "name")),
                 "rename");
-        refuseIfExported(from, "rename");
+        refuseIfExported(from, true, "rename"); // a snapshot's name changes with its volume's
         from.on(appliance, pool -> {
             pool.rename(from.local(), to.local());
             return null;
@@ -189,8 +189,8 @@ public final class DatasetResource {
     }
 
     /** A LUN holds the volume open under its name: pulling it from under an initiator is refused. */
-    private void refuseIfExported(DatasetName name, String verb) {
-        List<String> luns = Exports.of(appliance, name.toString());
+    private void refuseIfExported(DatasetName name, boolean withSnapshots, String verb) {
+        List<String> luns = Exports.of(appliance, name.toString(), withSnapshots);
         if (!luns.isEmpty()) {
             throw ApiException.conflict("cannot " + verb + " '" + name + "': exported as " + String.join(", ", luns));
         }

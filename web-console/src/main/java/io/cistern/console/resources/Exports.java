@@ -14,11 +14,18 @@ final class Exports {
 
     /** "LUN 0 of iqn..." for every LUN backed by {@code dataset}; empty if none. */
     static List<String> of(Appliance appliance, String dataset) {
+        return of(appliance, dataset, false);
+    }
+
+    /** As {@link #of(Appliance, String)}, with {@code snapshots}: also by the dataset's snapshots. */
+    static List<String> of(Appliance appliance, String dataset, boolean snapshots) {
         List<String> found = new ArrayList<>();
         for (TargetNode node : appliance.targets()) {
             for (LogicalUnit unit : units(node)) {
-                if (appliance.backing(unit.backend()).equals(dataset)) {
-                    found.add("LUN " + unit.number() + " of " + node.name());
+                String backing = appliance.backing(unit.backend());
+                if (backing.equals(dataset) || snapshots && backing.startsWith(dataset + "@")) {
+                    found.add("LUN " + unit.number() + " of " + node.name()
+                            + (backing.equals(dataset) ? "" : " (" + backing + ")"));
                 }
             }
         }
