@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigParseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 
 /** Entry point of {@code bin/cistern}. */
 public final class Main {
@@ -29,20 +28,14 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Daemon daemon;
+        int status;
         try {
-            daemon = Daemon.start(config);
+            status = Service.run(config);
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("cistern: " + e.getMessage());
-            System.exit(1);
-            return;
+            status = 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        System.exit(status);
     }
 
     /** The configuration: a file given with --config, or the embedded default; reference.conf under it. */

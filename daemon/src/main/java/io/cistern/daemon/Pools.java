@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class Pools implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pools.class);
 
+    /** The least a fitted pool may be: room for a small volume and the metadata slop. */
+    private static final long MIN_FITTED = 64L << 20;
+
     private final Map<String, Pool> pools = new LinkedHashMap<>();
 
     /** Opens every configured pool; on failure closes those already open. */
@@ -62,8 +65,8 @@ final class Pools implements AutoCloseable {
             return Pool.openDevice(storage, metaDir, tunables);
         }
         if (onDevice) {
-            throw new ConfigException.BadValue(p.origin(), "pools." + name + ".device",
-                    "no pool metadata at " + metaDir + "; creating a pool on a block device is not done at start");
+            log.info("pool {}: creating on block device {} (metadata {})", name, storage, metaDir);
+            return Pool.createOnDevice(storage, metaDir, tunables); // refused unless the device is blank
         }
         if (Files.exists(storage)) {
             throw new ConfigException.BadValue(p.origin(), "pools." + name + ".file", storage
@@ -73,9 +76,29 @@ final class Pools implements AutoCloseable {
             throw new ConfigException.Missing(p.origin(), "pools." + name + ".size");
         }
         Files.createDirectories(storage.toAbsolutePath().getParent());
-        log.info("pool {}: creating {} ({} bytes, {})", name, storage, p.getBytes("size"),
+        long size = p.getBytes("size");
+        if (p.getBoolean("fit-to-filesystem") && !p.getBoolean("preallocate")) {
+            size = fitted(name, storage, size);
+        }
+        log.info("pool {}: creating {} ({} bytes, {})", name, storage, size,
                 p.getBoolean("preallocate") ? "preallocated" : "sparse");
-        return Pool.createOnFile(storage, p.getBytes("size"), p.getBoolean("preallocate"), metaDir, tunables);
+        return Pool.createOnFile(storage, size, p.getBoolean("preallocate"), metaDir, tunables);
+    }
+
+    /** {@code size}, or 90% of the free space under {@code storage} if that is less (whole MiB). */
+    private static long fitted(String name, Path storage, long size) throws IOException {
+        long free = Files.getFileStore(storage.toAbsolutePath().getParent()).getUsableSpace();
+        long room = free / 10 * 9 & -(1L << 20);
+        if (room >= size) {
+            return size;
+        }
+        if (room < MIN_FITTED) {
+            throw new IOException("pool " + name + ": only " + free + " bytes free under " + storage.getParent()
+                    + ", too little for a pool");
+        }
+        log.warn("pool {}: {} bytes asked but only {} free on the file system; creating {} bytes", name, size, free,
+                room);
+        return room;
     }
 
     private static void ensureVolume(Pool pool, String poolName, String volume, Config v) {

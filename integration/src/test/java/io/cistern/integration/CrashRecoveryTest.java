@@ -16,10 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +68,6 @@ class CrashRecoveryTest {
     private static final int SECTORS = (int) (VOLUME / SECTOR);
     private static final int DEPTH = 16;
     private static final int MAX_WRITE_SECTORS = 64; // 32 KiB: always fits in immediate data
-    private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -83,7 +79,7 @@ class CrashRecoveryTest {
     /** Ids that are UNMAPs: their sectors read as zeros (write id 0). */
     private final java.util.Set<Long> unmaps = new java.util.HashSet<>();
     private long nextWriteId = 1;
-    private Process daemon;
+    private DaemonProcess daemon;
     private int port;
 
     @Test
@@ -92,7 +88,6 @@ class CrashRecoveryTest {
         long seed = Long.getLong("cistern.crash.seed", System.nanoTime());
         System.out.printf("CrashRecoveryTest: %d cycles, -Dcistern.crash.seed=%d, work dir %s%n", cycles, seed, dir);
         Random rnd = new Random(seed);
-        Path jar = daemonJar();
         for (int s = 0; s < SECTORS; s++) {
             List<Long> h = new ArrayList<>(2);
             h.add(0L);
@@ -106,7 +101,7 @@ class CrashRecoveryTest {
             for (int cycle = 0; cycle <= cycles; cycle++) {
                 long t0 = System.nanoTime();
                 int commitMs = new int[] {2, 20, 200, 1000}[rnd.nextInt(4)];
-                start(jar, commitMs);
+                start(commitMs);
                 String where = "cycle " + cycle + " (seed " + seed + ")";
                 try (RawIscsiClient c = new RawIscsiClient(new InetSocketAddress("127.0.0.1", port))) {
                     c.login(RawIscsiClient.normalLoginKeys(IQN));
@@ -141,19 +136,8 @@ class CrashRecoveryTest {
 
     // ---- the appliance process ----
 
-    private static Path daemonJar() throws Exception {
-        Path root = RepoPaths.root();
-        Path jar = root.resolve("daemon/build/cistern.jar");
-        if (!Files.isRegularFile(jar)) {
-            Exec.run(Duration.ofMinutes(10), Map.of(), List.of("bash", "-c",
-                    "cd '" + root + "' && mvn -q -B -o -DskipTests -pl daemon -am package")).orThrow();
-        }
-        assertTrue(Files.isRegularFile(jar), "no " + jar);
-        return jar;
-    }
-
-    private void start(Path jar, int commitMs) throws Exception {
-        port = freePort();
+    private void start(int commitMs) throws Exception {
+        port = DaemonProcess.freePort();
         String conf = """
                 cistern {
                   data-dir = "%s"
@@ -172,55 +156,13 @@ class CrashRecoveryTest {
                 """.formatted(dir.resolve("data"), IQN, port, commitMs, VOLUME);
         Path confFile = dir.resolve("cistern.conf");
         Files.writeString(confFile, conf);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Fast start on a small machine; crash behaviour does not depend on the JIT or the collector.
-        for (String opt : System.getProperty("cistern.crash.jvm", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m")
-                .trim().split("\\s+")) {
-            if (!opt.isEmpty()) {
-                cmd.add(opt);
-            }
-        }
-        cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", confFile.toString()));
-        Path log = dir.resolve("daemon.log");
-        daemon = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!daemon.isAlive()) {
-                    fail("the appliance exited with " + daemon.exitValue() + " at start; log tail:\n" + tail(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("the appliance did not listen within " + START_LIMIT + "; log tail:\n" + tail(log));
-                }
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    private void kill() throws InterruptedException {
-        daemon.destroyForcibly(); // SIGKILL
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the appliance did not die");
+        daemon = DaemonProcess.start(System.getProperty("cistern.crash.jvm", DaemonProcess.DEFAULT_JVM),
+                dir.resolve("daemon.log"), "run", "--config", confFile.toString()).awaitListening(port);
     }
 
     private void stop() throws InterruptedException {
-        if (daemon != null && daemon.isAlive()) {
-            kill();
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        if (daemon != null) {
+            daemon.close();
         }
     }
 
@@ -270,7 +212,7 @@ class CrashRecoveryTest {
         long t0 = System.nanoTime();
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         killer.schedule(() -> {
-            daemon.destroyForcibly();
+            daemon.process().destroyForcibly();
             return null;
         }, killAfterMs, TimeUnit.MILLISECONDS);
         try {
@@ -353,10 +295,7 @@ class CrashRecoveryTest {
         }
         b.killedAfterMs = killAfterMs;
         b.outstanding = outstanding.size();
-        if (daemon.isAlive()) {
-            kill();
-        }
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+        daemon.kill();
         return b;
     }
 

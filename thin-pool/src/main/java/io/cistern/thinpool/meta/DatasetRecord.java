@@ -2,6 +2,8 @@ package io.cistern.thinpool.meta;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -17,7 +19,8 @@ import java.util.UUID;
 public final class DatasetRecord {
     public enum Kind { VOLUME, SNAPSHOT }
 
-    private static final int VERSION = 1;
+    /** 2 added {@link #userProperties}; version 1 records read as having none. */
+    private static final int VERSION = 2;
 
     public long id;
     public String name;
@@ -51,6 +54,8 @@ public final class DatasetRecord {
     public long logicalReferenced;
     /** Still being filled (a copy spanning several commits); destroyed at open if a crash left it so. */
     public boolean incomplete;
+    /** Properties stored for the pool's users and not interpreted by it (the daemon's shareiscsi). */
+    public Map<String, String> userProperties = new TreeMap<>();
 
     public boolean snapshot() {
         return kind == Kind.SNAPSHOT;
@@ -69,8 +74,12 @@ public final class DatasetRecord {
     public byte[] encode() {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         byte[] ext = externalOrigin.getBytes(StandardCharsets.UTF_8);
+        int props = 4;
+        for (var e : userProperties.entrySet()) {
+            props += 8 + utf8(e.getKey()).length + utf8(e.getValue()).length;
+        }
         ByteBuffer out = ByteBuffer.allocate(1 + 8 + 4 + n.length + 1 + 16 + 8 * 2 + 4 + ext.length + 8 + 4 + 8 + 1
-                + 8 * 3 + 8 * 5 + 1);
+                + 8 * 3 + 8 * 5 + 1 + props);
         out.put((byte) VERSION).putLong(id).putInt(n.length).put(n).put((byte) kind.ordinal())
                 .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
                 .putLong(parentId).putLong(originId).putInt(ext.length).put(ext)
@@ -78,13 +87,19 @@ public final class DatasetRecord {
                 .putLong(gen).putLong(latestSnapGen).putLong(creationMillis)
                 .putLong(referenced).putLong(written).putLong(usedByDataset).putLong(usedBySnapshots)
                 .putLong(logicalReferenced).put((byte) (incomplete ? 1 : 0));
+        out.putInt(userProperties.size());
+        userProperties.forEach((k, v) -> {
+            byte[] kb = utf8(k);
+            byte[] vb = utf8(v);
+            out.putInt(kb.length).put(kb).putInt(vb.length).put(vb);
+        });
         return out.array();
     }
 
     public static DatasetRecord decode(byte[] b) {
         ByteBuffer in = ByteBuffer.wrap(b);
         int version = in.get();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IllegalStateException("dataset record version " + version + " is not supported");
         }
         DatasetRecord r = new DatasetRecord();
@@ -108,6 +123,11 @@ public final class DatasetRecord {
         r.usedBySnapshots = in.getLong();
         r.logicalReferenced = in.getLong();
         r.incomplete = in.get() != 0;
+        if (version >= 2) {
+            for (int i = in.getInt(); i > 0; i--) {
+                r.userProperties.put(string(in), string(in));
+            }
+        }
         return r;
     }
 
@@ -115,6 +135,10 @@ public final class DatasetRecord {
         byte[] s = new byte[in.getInt()];
         in.get(s);
         return new String(s, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     public DatasetRecord copy() {

@@ -41,6 +41,8 @@ public final class Pool implements AutoCloseable {
     private static final byte[] MAGIC = "CISTERN-THINPOOL".getBytes(StandardCharsets.US_ASCII);
     private static final int LABEL_BYTES = 4096;
     private static final int UNIT = 4096;
+    /** Bytes at each end of a device that must be zero before a pool is created on it. */
+    private static final int BLANK_CHECK = 1 << 20;
 
     private final Engine engine;
     private final Catalog catalog;
@@ -128,6 +130,38 @@ public final class Pool implements AutoCloseable {
             throws IOException {
         FileDevice device = FileDevice.create(file, size, preallocate);
         return closingOnFailure(device, metaDir, config, store -> create(file.getFileName().toString(), device, store, config));
+    }
+
+    /**
+     * Creates a pool on a whole block device (its size from BLKGETSIZE64) with RocksDB metadata in
+     * {@code metaDir}. Refused unless the device is blank, its first and last MiB all zeros: like
+     * {@code zpool create} without -f, it never formats over a file system, a partition table or a pool.
+     */
+    public static Pool createOnDevice(Path device, Path metaDir, PoolConfig config) throws IOException {
+        FileDevice dev = FileDevice.open(device);
+        try {
+            requireBlank(dev);
+        } catch (IOException | RuntimeException e) {
+            dev.close();
+            throw e;
+        }
+        return closingOnFailure(dev, metaDir, config, store -> create(device.getFileName().toString(), dev, store, config));
+    }
+
+    private static void requireBlank(BlockDevice device) throws IOException {
+        long span = Math.min(BLANK_CHECK, device.size());
+        for (long offset : new long[] {0, device.size() - span}) {
+            ByteBuffer buf = ByteBuffer.allocate((int) span);
+            device.read(offset, buf);
+            buf.flip();
+            while (buf.hasRemaining()) {
+                if (buf.get() != 0) {
+                    throw new PoolException(PoolException.Kind.ALREADY_EXISTS, device + " is not blank (data at byte "
+                            + (offset + buf.position() - 1) + "): it may hold a file system, a partition table or a"
+                            + " pool; wipe it (wipefs -a, or blkdiscard) to create a pool on it");
+                }
+            }
+        }
     }
 
     /** Opens a pool on a file or whole block device with RocksDB metadata in {@code metaDir}. */
@@ -248,6 +282,34 @@ public final class Pool implements AutoCloseable {
             refresh(h);
             return null;
         }));
+    }
+
+    /**
+     * Stores a property for the pool's users (the daemon's {@code shareiscsi}), durable on return;
+     * {@code value} null removes it. The pool never interprets these.
+     */
+    public void setUserProperty(String name, String key, String value) {
+        if (!key.matches("[a-z][a-z0-9:._-]{0,63}")) {
+            throw new IllegalArgumentException("bad property name " + key);
+        }
+        if (value != null && value.length() > 1024) {
+            throw new IllegalArgumentException("property " + key + ": value longer than 1024 characters");
+        }
+        sync(engine.durable(() -> {
+            DatasetRecord r = catalog.find(name);
+            if (value == null) {
+                r.userProperties.remove(key);
+            } else {
+                r.userProperties.put(key, value);
+            }
+            catalog.touch(r);
+            return null;
+        }));
+    }
+
+    /** The properties stored with {@link #setUserProperty}, by name. */
+    public Map<String, String> userProperties(String name) {
+        return sync(engine.call(() -> Map.copyOf(catalog.find(name).userProperties)));
     }
 
     public VolumeProperties properties(String name) {

@@ -41,8 +41,25 @@ class RecordsTest {
         r.usedByDataset = 3;
         r.usedBySnapshots = 4;
         r.logicalReferenced = 6;
+        r.userProperties.put("shareiscsi", "on");
+        r.userProperties.put("org.example:note", "ünïcode");
         assertArrayEquals(r.encode(), DatasetRecord.decode(r.encode()).encode());
         assertEquals("/images/base é.img", r.copy().externalOrigin);
+        assertEquals("ünïcode", r.copy().userProperties.get("org.example:note"));
+    }
+
+    @Test
+    void versionOneDatasetRecordReadsWithoutUserProperties() {
+        DatasetRecord r = new DatasetRecord();
+        r.name = "vm";
+        r.kind = DatasetRecord.Kind.VOLUME;
+        r.uuid = UUID.randomUUID();
+        byte[] v2 = r.encode();
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 4); // version 1 ended before the property count
+        v1[0] = 1;
+        DatasetRecord old = DatasetRecord.decode(v1);
+        assertEquals("vm", old.name);
+        assertTrue(old.userProperties.isEmpty());
     }
 
     @Test

@@ -31,6 +31,9 @@ class FilePoolTest {
             v.write(0, data, false).join();
             pool.snapshot("v", "s");
             v.write(0, random(2, 8192), false).join();
+            pool.setUserProperty("v", "shareiscsi", "on");
+            pool.setUserProperty("v@s", "org.example:kept", "yes");
+            pool.setUserProperty("v@s", "org.example:kept", null);
         }
         try (Pool pool = Pool.openDevice(file, dir.resolve("meta"), PoolConfig.defaults())) {
             assertEquals(List.of("v", "v@s"), pool.list());
@@ -40,8 +43,10 @@ class FilePoolTest {
             assertEquals(8192, p.volblocksize());
             assertEquals(8192, p.written());
             assertEquals(8192, p.usedbysnapshots());
+            assertEquals(java.util.Map.of("shareiscsi", "on"), pool.userProperties("v"));
+            assertEquals(java.util.Map.of(), pool.userProperties("v@s"));
             CheckReport check = pool.check();
-        assertTrue(check.clean(), check.problems()::toString);
+            assertTrue(check.clean(), check.problems()::toString);
         }
     }
 
