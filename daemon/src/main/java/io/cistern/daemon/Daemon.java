@@ -1,7 +1,10 @@
 package io.cistern.daemon;
 
 import com.typesafe.config.Config;
+import io.cistern.console.ApiServer;
+import io.cistern.console.http.ApiTokens;
 import io.cistern.daemon.config.ConfigValidator;
+import io.cistern.daemon.config.PortalAddress;
 import io.cistern.daemon.config.InvalidConfigException;
 import io.cistern.target.login.TargetLimits;
 import io.cistern.target.session.FabricSettings;
@@ -24,13 +27,15 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final IscsiServer server;
+    private final ApiServer api;
     private final Targets targets;
     private final Pools pools;
     private final Path dataDir;
     private Config running;
 
-    private Daemon(IscsiServer server, Targets targets, Pools pools, Path dataDir, Config running) {
+    private Daemon(IscsiServer server, ApiServer api, Targets targets, Pools pools, Path dataDir, Config running) {
         this.server = server;
+        this.api = api;
         this.targets = targets;
         this.pools = pools;
         this.dataDir = dataDir;
@@ -53,7 +58,15 @@ public final class Daemon implements AutoCloseable {
             targets.apply(Shares.withShares(TargetSpec.all(c), c, pools), null);
             IscsiServer server = new IscsiServer(targets.registry(), fabric(c.getConfig("iscsi")));
             server.start(List.copyOf(targets.portals()));
-            return new Daemon(server, targets, pools, dataDir, c);
+            try {
+                ApiServer api = ApiServer.start(new DaemonAppliance(pools, targets, server),
+                        ApiTokens.load(dataDir.resolve("api.token"), c.getStringList("api.token-sha256")),
+                        c.getStringList("api.listen").stream().map(p -> PortalAddress.parse(p).socketAddress()).toList());
+                return new Daemon(server, api, targets, pools, dataDir, c);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException | IOException e) {
             targets.close();
             pools.close();
@@ -120,6 +133,11 @@ public final class Daemon implements AutoCloseable {
         return server;
     }
 
+    /** The management API, with the addresses it listens on. */
+    public ApiServer api() {
+        return api;
+    }
+
     /** A configured thin pool, for management (snapshots, properties). */
     public io.cistern.thinpool.pool.Pool pool(String name) {
         return pools.pool(name);
@@ -128,6 +146,7 @@ public final class Daemon implements AutoCloseable {
     /** Clean stop: initiators are asked to log out, then LUNs are flushed and closed. */
     @Override
     public void close() {
+        api.close(); // first, so that no management call races the stop
         server.close();
         targets.close();
         pools.close();

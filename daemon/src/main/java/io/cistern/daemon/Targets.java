@@ -58,6 +58,18 @@ final class Targets implements AutoCloseable {
         return portals;
     }
 
+    /** A LUN's storage as the configuration names it ({@code tank/vm1}, {@code file:lun0.img}), or "?". */
+    synchronized String backing(LunBackend backend) {
+        for (Running r : running.values()) {
+            for (Map.Entry<Long, LunBackend> e : r.backends().entrySet()) {
+                if (e.getValue() == backend) {
+                    return r.spec().luns().get(e.getKey()).backing();
+                }
+            }
+        }
+        return "?";
+    }
+
     synchronized List<TargetSpec> specs() {
         return running.values().stream().map(Running::spec).toList();
     }

@@ -41,6 +41,7 @@ public final class CisternTargetFactory implements TargetFactory {
                 .withValue("cistern.data-dir", ConfigValueFactory.fromAnyRef(
                         spec.backingFile().toAbsolutePath().getParent().toString()))
                 .withValue("cistern.targets.test", target.root())
+                .withValue("cistern.api.listen", ConfigValueFactory.fromIterable(List.of("127.0.0.1:0")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         Daemon daemon = Daemon.start(config);
         InetSocketAddress portal = new InetSocketAddress("127.0.0.1", port);

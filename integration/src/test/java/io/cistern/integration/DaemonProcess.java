@@ -61,6 +61,8 @@ final class DaemonProcess implements AutoCloseable {
                 cmd.add(opt);
             }
         }
+        // The management API on any free port: test daemons (and other test runs) must not fight over 8080.
+        cmd.add("-Dcistern.api.listen.0=127.0.0.1:0");
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -56,6 +56,7 @@ final class PoolTarget implements AutoCloseable {
         return ConfigFactory.parseString("cistern.pools { " + pools + " }")
                 .withValue("cistern.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))
                 .withValue("cistern.targets", ConfigValueFactory.fromMap(targets))
+                .withValue("cistern.api.listen", ConfigValueFactory.fromIterable(List.of("127.0.0.1:0")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
     }
 

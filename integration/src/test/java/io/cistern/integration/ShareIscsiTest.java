@@ -37,6 +37,7 @@ class ShareIscsiTest {
                 cistern {
                   data-dir = "%s"
                   share-target = t
+                  api.listen = ["127.0.0.1:0"]
                   pools.tank { file = "tank.pool", size = 64M, volumes { a { size = 8M }, b { size = 8M }, c { size = 8M } } }
                   targets.t { iqn = "%s", portals = ["127.0.0.1:%d"], luns = [ { lun = 0, volume = "tank/a" } ] }
                 }

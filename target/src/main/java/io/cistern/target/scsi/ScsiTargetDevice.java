@@ -65,6 +65,11 @@ public final class ScsiTargetDevice implements ScsiTarget {
         return Optional.ofNullable(units.get(lun));
     }
 
+    /** Every logical unit, by ascending LUN: for management listings. */
+    public List<LogicalUnit> units() {
+        return List.copyOf(units.values());
+    }
+
     /** The LUNs {@code nexus} may see, ascending. */
     public List<Long> visibleLuns(ItNexus nexus) {
         return units.values().stream().filter(u -> u.visibleTo(nexus)).map(LogicalUnit::number).toList();

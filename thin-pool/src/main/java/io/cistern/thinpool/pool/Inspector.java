@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleConsumer;
 
 /**
  * Scrub (read and verify every stored block) and check (fsck of the metadata); both report rather
@@ -39,21 +40,30 @@ final class Inspector {
     /** Progress of a scrub between its steps. */
     private static final class Scrub {
         final CompletableFuture<ScrubReport> result = new CompletableFuture<>();
+        final DoubleConsumer progress;
+        long total = -1; // bytes allocated when the scrub began: what it expects to read
         final List<ScrubReport.Damage> damaged = new ArrayList<>();
         byte[] from = {Keys.MAP};
         long blocks;
         long bytes;
         long lastMap = -1;
         long lastBlock = -1;
+
+        Scrub(DoubleConsumer progress) {
+            this.progress = progress;
+        }
     }
 
     /**
      * Reads and verifies every stored version, a slice per operation so I/O goes on in between.
      * Each slice sees the maps as they are then; space freed meanwhile is not reused before the
      * commit that frees it, so a version read is never one whose bytes were overwritten.
+     * {@code progress} hears the share done (0..1) after each slice, as zpool status estimates it:
+     * bytes read over bytes allocated at the start; an extent shared by clones is read once per map,
+     * so the estimate is capped below 1 until the walk ends.
      */
-    CompletableFuture<ScrubReport> scrub() {
-        Scrub s = new Scrub();
+    CompletableFuture<ScrubReport> scrub(DoubleConsumer progress) {
+        Scrub s = new Scrub(progress);
         next(s);
         return s.result;
     }
@@ -63,8 +73,10 @@ final class Inspector {
             if (e != null) {
                 s.result.completeExceptionally(e);
             } else if (more) {
+                s.progress.accept(Math.min(0.99, s.total == 0 ? 0 : (double) s.bytes / s.total));
                 next(s);
             } else {
+                s.progress.accept(1.0);
                 s.result.complete(new ScrubReport(s.blocks, s.bytes, List.copyOf(s.damaged)));
             }
         });
@@ -72,6 +84,10 @@ final class Inspector {
 
     /** Verifies up to {@link #SCRUB_SLICE} versions; returns true if there are more. */
     private boolean step(Scrub s) {
+        if (s.total < 0) {
+            PoolRecord sb = catalog.superblock();
+            s.total = sb.dataEnd() - sb.dataStart() - engine.allocator.freeBytes();
+        }
         int n = 0;
         try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, s.from, Keys.end(Keys.MAP))) {
             while (c.next()) {

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleConsumer;
 
 /**
  * A thin pool: volumes, snapshots and clones on one device, with metadata in a key-value store.
@@ -351,7 +352,12 @@ public final class Pool implements AutoCloseable {
 
     /** Reads and verifies every stored block; damage is reported, not repaired. */
     public CompletableFuture<ScrubReport> scrub() {
-        return inspector.scrub();
+        return scrub(progress -> { });
+    }
+
+    /** Scrub, telling {@code progress} (on the pool thread) the estimated share done, 0..1, as it goes. */
+    public CompletableFuture<ScrubReport> scrub(DoubleConsumer progress) {
+        return inspector.scrub(progress);
     }
 
     /** Checks that maps, dead lists, freelist and counters agree; problems are listed, not repaired. */

@@ -1,0 +1,60 @@
+package io.cistern.console.resources;
+
+import io.cistern.thinpool.pool.VolumeProperties;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A dataset as the API shows it: {@code zfs get all}'s properties, each {@code {"value", "source"}},
+ * sizes as numbers of bytes, ZFS's {@code -} and {@code none} as null, dataset names in full
+ * ({@code POOL/...}).
+ */
+final class DatasetJson {
+    /** Properties whose value is text; the ratios are numbers; every other one is a count of bytes or seconds. */
+    private static final Set<String> TEXT = Set.of("type", "readonly", "origin", "guid", "shareiscsi");
+    /** Until the pool compresses, every block is stored as written. */
+    private static final double NO_COMPRESSION = 1.0;
+
+    private DatasetJson() {
+    }
+
+    static JsonObject of(String pool, VolumeProperties p, boolean shared) {
+        JsonObject props = new JsonObject();
+        boolean snapshot = p.type().equals("snapshot");
+        for (Map.Entry<String, String> e : p.asMap().entrySet()) {
+            String name = e.getKey();
+            String value = name.equals("origin") && !e.getValue().equals("-") ? pool + "/" + e.getValue() : e.getValue();
+            props.put(name, property(name, value, source(name, p, snapshot)));
+            if (name.equals("referenced")) {
+                props.put("compressratio", property(NO_COMPRESSION, "-"));
+            } else if (name.equals("logicalreferenced")) {
+                props.put("refcompressratio", property(NO_COMPRESSION, "-"));
+            }
+        }
+        props.put("shareiscsi", property(shared ? "on" : "off", "-"));
+        return new JsonObject().put("name", pool + "/" + p.name()).put("type", p.type()).put("properties", props);
+    }
+
+    private static JsonObject property(String name, String value, String source) {
+        Object v = value.equals("-") || value.equals("none") ? null : TEXT.contains(name) ? value : Long.valueOf(value);
+        return property(v, source);
+    }
+
+    private static JsonObject property(Object value, String source) {
+        return new JsonObject().put("value", value).put("source", source);
+    }
+
+    /** {@code local} for what the user set, {@code default} for what they left, {@code -} for the rest. */
+    private static String source(String name, VolumeProperties p, boolean snapshot) {
+        if (snapshot) {
+            return "-";
+        }
+        return switch (name) {
+            case "volsize" -> "local";
+            case "readonly" -> p.readonly() ? "local" : "default";
+            case "refreservation" -> p.refreservation() != 0 ? "local" : "default";
+            default -> "-";
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package io.cistern.console;
+
+import io.cistern.console.http.ApiTokens;
+import io.cistern.target.backend.LunBackend;
+import io.cistern.target.session.IscsiSession;
+import io.cistern.target.session.TargetNode;
+import io.cistern.thinpool.device.MemoryDevice;
+import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import io.cistern.thinpool.pool.Pool;
+import io.cistern.thinpool.pool.PoolConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The API over real pools (in memory) on 127.0.0.1, any free port, and a JDK HTTP client that
+ * speaks to it with the token of the data directory.
+ */
+final class ApiFixture implements AutoCloseable, Appliance {
+    static final long MiB = 1L << 20;
+
+    final Map<String, Pool> pools = new LinkedHashMap<>();
+    final List<TargetNode> targets = new ArrayList<>();
+    final List<IscsiSession> sessions = new ArrayList<>();
+    final Map<LunBackend, String> backings = new IdentityHashMap<>();
+    final String token;
+    private final ApiServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI base;
+
+    ApiFixture(Path dataDir, List<String> tokenDigests) throws IOException {
+        server = ApiServer.start(this, ApiTokens.load(dataDir.resolve("api.token"), tokenDigests),
+                List.of(new InetSocketAddress("127.0.0.1", 0)));
+        token = Files.readString(dataDir.resolve("api.token")).strip();
+        base = URI.create("http://127.0.0.1:" + server.addresses().get(0).getPort() + "/api/v1");
+    }
+
+    ApiFixture(Path dataDir) throws IOException {
+        this(dataDir, List.of());
+    }
+
+    Pool memoryPool(String name, long size) throws IOException {
+        Pool pool = Pool.create(name, new MemoryDevice(size), new MemoryKeyValueStore(), PoolConfig.defaults());
+        pools.put(name, pool);
+        return pool;
+    }
+
+    ApiServer server() {
+        return server;
+    }
+
+    record Answer(int status, String body, HttpResponse<String> raw) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        JsonArray array() {
+            return new JsonArray(body);
+        }
+
+        String error() {
+            return json().getString("error");
+        }
+    }
+
+    Answer get(String path) {
+        return send("GET", path, null, token);
+    }
+
+    Answer post(String path, Object body) {
+        return send("POST", path, body == null ? null : body.toString(), token);
+    }
+
+    Answer patch(String path, Object body) {
+        return send("PATCH", path, body.toString(), token);
+    }
+
+    Answer delete(String path) {
+        return send("DELETE", path, null, token);
+    }
+
+    Answer send(String method, String path, String body, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Map<String, Pool> pools() {
+        return pools;
+    }
+
+    @Override
+    public Collection<TargetNode> targets() {
+        return targets;
+    }
+
+    @Override
+    public Collection<IscsiSession> sessions() {
+        return sessions;
+    }
+
+    @Override
+    public String backing(LunBackend backend) {
+        return backings.getOrDefault(backend, "?");
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Pool p : pools.values()) {
+            p.close();
+        }
+    }
+}
