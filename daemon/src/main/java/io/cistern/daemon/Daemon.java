@@ -61,7 +61,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 ApiServer api = ApiServer.start(new DaemonAppliance(pools, targets, server),
                         ApiTokens.load(dataDir.resolve("api.token"), c.getStringList("api.token-sha256")),
-                        c.getStringList("api.listen").stream().map(p -> PortalAddress.parse(p).socketAddress()).toList());
+                        c.getStringList("api.listen").stream().map(p -> PortalAddress.parse(p, 0).socketAddress()).toList());
                 return new Daemon(server, api, targets, pools, dataDir, c);
             } catch (IOException | RuntimeException e) {
                 server.close();

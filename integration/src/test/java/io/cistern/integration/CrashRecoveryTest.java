@@ -141,6 +141,7 @@ class CrashRecoveryTest {
         String conf = """
                 cistern {
                   data-dir = "%s"
+                  api.listen = ["127.0.0.1:0"]
                   targets.crash {
                     iqn = "%s"
                     portals = ["127.0.0.1:%d"]

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The appliance as its own process, {@code java -jar daemon/build/cistern.jar ARGS}, as {@code bin/cistern}
+ * Configurations run this way set {@code api.listen = ["127.0.0.1:0"]} (or a port of their own):
+ * test daemons must not fight over the default 8080.
+ *
+ * <p>The appliance as its own process, {@code java -jar daemon/build/cistern.jar ARGS}, as {@code bin/cistern}
  * runs it: for the tests that kill it, stop it with a signal or talk to it with the CLI. Output goes to a log
  * file whose tail failures print.
  */
@@ -61,8 +64,6 @@ final class DaemonProcess implements AutoCloseable {
                 cmd.add(opt);
             }
         }
-        // The management API on any free port: test daemons (and other test runs) must not fight over 8080.
-        cmd.add("-Dcistern.api.listen.0=127.0.0.1:0");
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)

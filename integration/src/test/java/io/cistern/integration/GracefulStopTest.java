@@ -37,6 +37,7 @@ class GracefulStopTest {
         Files.writeString(conf, """
                 cistern {
                   data-dir = "%s"
+                  api.listen = ["127.0.0.1:0"]
                   iscsi.logout-grace = 2s
                   targets.stop { iqn = "%s", portals = ["127.0.0.1:%d"], luns = [ { lun = 0, volume = "tank/v" } ] }
                   pools.tank {

@@ -41,6 +41,7 @@ class ReloadTest {
         String base = """
                 cistern {
                   data-dir = "%s"
+                  api.listen = ["127.0.0.1:0"]
                   pools.tank { file = "tank.pool", size = 64M, volumes { a { size = 8M }, b { size = 8M }, c { size = 8M } } }
                   targets.one { iqn = "%s", portals = ["127.0.0.1:%d"], luns = [ { lun = 0, volume = "tank/a" } %%s ] }
                   %%s

@@ -12,7 +12,7 @@ final class ApiRules {
     static void check(Section api) {
         for (Section.Item listen : api.strings("listen")) {
             try {
-                PortalAddress.parse(listen.value());
+                PortalAddress.parse(listen.value(), 0); // 0: any free port
             } catch (IllegalArgumentException e) {
                 api.problem(listen, e.getMessage());
             }

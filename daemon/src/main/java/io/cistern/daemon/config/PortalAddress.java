@@ -14,6 +14,11 @@ public record PortalAddress(String host, int port) {
 
     /** Parses {@code text}; the message of the exception says what is wrong. Resolves nothing. */
     public static PortalAddress parse(String text) {
+        return parse(text, 1);
+    }
+
+    /** The same, where port 0 ("any free port", for tests and the API) may be allowed: {@code lowestPort} 0. */
+    public static PortalAddress parse(String text, int lowestPort) {
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("\"" + text + "\" is not host:port");
@@ -32,8 +37,8 @@ public record PortalAddress(String host, int port) {
         } else if (IPV4.matcher(host).matches() ? !isIpv4(host) : !HOST_NAME.matcher(host).matches()) {
             throw new IllegalArgumentException("\"" + host + "\" is neither an IP address nor a host name");
         }
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-            throw new IllegalArgumentException("port \"" + port + "\" is not a number from 1 to 65535");
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < lowestPort || Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException("port \"" + port + "\" is not a number from " + lowestPort + " to 65535");
         }
         return new PortalAddress(host, Integer.parseInt(port));
     }
