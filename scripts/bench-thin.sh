@@ -277,6 +277,7 @@ CONF
         META_LIVE[$1]=$(du -sb "$WB/disk.meta" | cut -f1)
         m=$(ctl mem)
         RSS[$1]=$(kv rss "$m"); HEAP[$1]=$(kv heapused "$m"); HEAPC[$1]=$(kv heapcommitted "$m"); NMT[$1]=$(kv nmtcommitted "$m")
+        log "at $1 GiB: pool$(ctl pool disk)"   # RocksDB's own memory figures and the cache hit rates
         local i
         SNAPT[$1]=""
         for (( i = 1; i <= SNAPS; i++ )); do
