@@ -84,7 +84,10 @@ public final class ThinBench {
             case "pool": {
                 PoolProperties p = daemon.pool(w[1]).properties();
                 return " allocated=" + p.allocated() + " used=" + p.used() + " commits=" + p.commits()
-                        + " cachebytes=" + p.metadataCacheBytes();
+                        + " cachebytes=" + p.metadataCacheBytes() + " cachehit=" + p.metadataCacheHitRate()
+                        + " mapcachehit=" + p.mapCacheHitRate() + " mapcacheentries=" + p.mapCacheEntries()
+                        + " tablereaders=" + p.metadataMemory().tableReaders() + " memtables=" + p.metadataMemory().memtables()
+                        + " blockcache=" + p.metadataMemory().blockCache() + " pinned=" + p.metadataMemory().blockCachePinned();
             }
             case "mem": {
                 System.gc();

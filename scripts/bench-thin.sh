@@ -113,7 +113,7 @@ start_daemon() {
     local conf=$1 logf=$2 lun i ok
     shift 2
     # shellcheck disable=SC2086  # CISTERN_JAVA_OPTS may hold several options
-    java ${CISTERN_JAVA_OPTS:-} -cp "$JAR" "$ROOT/bench/ThinBench.java" "$conf" "$CTL_PORT" </dev/null >"$logf" 2>&1 &
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${CISTERN_JAVA_OPTS:-} -cp "$JAR" "$ROOT/bench/ThinBench.java" "$conf" "$CTL_PORT" </dev/null >"$logf" 2>&1 &
     DAEMON_PID=$!
     for (( i = 0; i < 180; i++ )); do
         kill -0 "$DAEMON_PID" 2>/dev/null || break
@@ -277,6 +277,7 @@ CONF
         META_LIVE[$1]=$(du -sb "$WB/disk.meta" | cut -f1)
         m=$(ctl mem)
         RSS[$1]=$(kv rss "$m"); HEAP[$1]=$(kv heapused "$m"); HEAPC[$1]=$(kv heapcommitted "$m"); NMT[$1]=$(kv nmtcommitted "$m")
+        log "at $1 GiB: pool$(ctl pool disk)"   # RocksDB's own memory figures and the cache hit rates
         local i
         SNAPT[$1]=""
         for (( i = 1; i <= SNAPS; i++ )); do

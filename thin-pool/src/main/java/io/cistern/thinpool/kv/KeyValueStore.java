@@ -20,6 +20,11 @@ public interface KeyValueStore extends AutoCloseable {
     /** Lookups served from the store's bounded cache, and those that had to read storage. */
     CacheStats cacheStats();
 
+    /** Native memory the store holds now; a store that keeps nothing outside the heap reports none. */
+    default MemoryUsage memory() {
+        return MemoryUsage.NONE;
+    }
+
     @Override
     void close();
 
@@ -28,6 +33,15 @@ public interface KeyValueStore extends AutoCloseable {
         public double hitRate() {
             return hits + misses == 0 ? 1.0 : (double) hits / (hits + misses);
         }
+    }
+
+    /**
+     * Where the store's native memory is (bytes), as RocksDB reports it: table readers (index and
+     * filter blocks not held in the block cache), memtables, the block cache (which is charged for
+     * memtables too) and the part of it pinned (not evictable).
+     */
+    record MemoryUsage(long tableReaders, long memtables, long blockCache, long blockCachePinned) {
+        public static final MemoryUsage NONE = new MemoryUsage(0, 0, 0, 0);
     }
 
     /** A forward cursor; {@link #next()} must be called before the first {@link #key()}. */

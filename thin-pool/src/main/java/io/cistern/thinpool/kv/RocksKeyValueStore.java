@@ -172,6 +172,13 @@ public final class RocksKeyValueStore implements KeyValueStore {
                 statistics.getTickerCount(TickerType.BLOCK_CACHE_MISS), cacheBytes);
     }
 
+    @Override
+    public MemoryUsage memory() {
+        return new MemoryUsage(property("rocksdb.estimate-table-readers-mem"),
+                property("rocksdb.cur-size-all-mem-tables"), property("rocksdb.block-cache-usage"),
+                property("rocksdb.block-cache-pinned-usage"));
+    }
+
     /** One of RocksDB's numeric properties (e.g. {@code rocksdb.cur-size-all-mem-tables}), or -1. */
     public long property(String name) {
         try {

@@ -11,6 +11,9 @@ import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,10 +75,7 @@ final class BlockMap {
 
     /** The newest version of {@code block} in map {@code mapId} born at or before {@code gen}, or null. */
     Version find(long mapId, long block, long gen) {
-        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapFrom(mapId, block, gen),
-                Keys.mapBlock(mapId, block + 1))) {
-            return c.next() ? new Version(Keys.mapBirthOf(c.key()), Mapping.decode(c.value())) : null;
-        }
+        return find(mapId, block, 1, gen)[0];
     }
 
     /**
@@ -88,23 +88,63 @@ final class BlockMap {
 
     /** As {@link #find(long, long, int, long)}; sets {@code older[i]} if block first+i has an older version too. */
     Version[] find(long mapId, long first, int count, long gen, boolean[] older) {
+        Version[][] all = versions(mapId, first, count);
         Version[] out = new Version[count];
+        for (int i = 0; i < count; i++) {
+            Version[] vs = all[i];
+            for (int j = 0; j < vs.length; j++) {
+                if (vs[j].birth() <= gen) { // versions of a block come newest first
+                    out[i] = vs[j];
+                    if (older != null) {
+                        older[i] = j + 1 < vs.length;
+                    }
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every version of blocks {@code first..first+count-1}, newest first: from the map cache, else one scan that fills it. */
+    private Version[][] versions(long mapId, long first, int count) {
+        MapCache cache = engine.maps;
+        Version[][] all = new Version[count][];
+        boolean complete = true;
+        for (int i = 0; i < count && complete; i++) {
+            all[i] = cache.get(mapId, first + i);
+            complete = all[i] != null;
+        }
+        if (complete) {
+            return all;
+        }
+        Arrays.fill(all, null);
+        List<Version> run = new ArrayList<>(2);
+        int at = -1;
         try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(mapId, first),
                 Keys.mapBlock(mapId, first + count))) {
             while (c.next()) {
                 byte[] key = c.key();
                 int i = (int) (Keys.mapBlockOf(key) - first);
-                if (out[i] != null && older != null) {
-                    older[i] = true;
-                } else if (out[i] == null) { // versions of a block come newest first
-                    long birth = Keys.mapBirthOf(key);
-                    if (birth <= gen) {
-                        out[i] = new Version(birth, Mapping.decode(c.value()));
+                if (i != at) {
+                    if (at >= 0) {
+                        all[at] = run.toArray(MapCache.NONE);
                     }
+                    run.clear();
+                    at = i;
                 }
+                run.add(new Version(Keys.mapBirthOf(key), Mapping.decode(c.value())));
             }
         }
-        return out;
+        if (at >= 0) {
+            all[at] = run.toArray(MapCache.NONE);
+        }
+        for (int i = 0; i < count; i++) {
+            if (all[i] == null) {
+                all[i] = MapCache.NONE;
+            }
+            cache.put(mapId, first + i, all[i]);
+        }
+        return all;
     }
 
     /** What {@code ds} sees at {@code block}. */

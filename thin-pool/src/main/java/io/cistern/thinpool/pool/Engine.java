@@ -73,7 +73,9 @@ final class Engine implements AutoCloseable {
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
     private Runnable beforeCommit = () -> { };
-    private Batch batch = new Batch();
+    /** Hot block-map entries, kept exact by the batches' change reports. */
+    final MapCache maps;
+    private Batch batch;
     private long deferredBytes;
     private long liveBytes;
     /** Changes operations made to batches already sent (the commit hook's own are not counted). */
@@ -90,6 +92,8 @@ final class Engine implements AutoCloseable {
         this.freelist = new Freelist(store, allocator.unit());
         this.refs = new RefCounts(store);
         this.config = config;
+        this.maps = new MapCache(config.mapCacheBytes());
+        this.batch = new Batch(null, maps::changed);
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
         this.committer = Executors.newSingleThreadExecutor(Readers.daemon("pool-" + name + "-commit"));
@@ -304,7 +308,7 @@ final class Engine implements AutoCloseable {
         beforeCommit.run();
         Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());
         flight = f;
-        batch = new Batch(f.batch());
+        batch = new Batch(f.batch(), maps::changed);
         dataWrites = new ArrayList<>();
         deferredFrees = new ArrayList<>();
         deferredBytes = 0;

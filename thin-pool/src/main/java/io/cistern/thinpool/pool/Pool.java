@@ -346,7 +346,8 @@ public final class Pool implements AutoCloseable {
             long size = space.capacity() + Space.slop(catalog.superblock().dataEnd() - catalog.superblock().dataStart());
             return new PoolProperties(size, space.capacity(), space.used(), space.available(),
                     size - engine.allocator.freeBytes(), engine.allocator.fragmentation(), cs.hitRate(),
-                    cs.capacityBytes(), engine.commits());
+                    cs.capacityBytes(), engine.commits(), engine.maps.hitRate(), engine.maps.size(),
+                    engine.store.memory());
         }));
     }
 

@@ -1,5 +1,7 @@
 package io.cistern.thinpool.pool;
 
+import io.cistern.thinpool.kv.KeyValueStore;
+
 /**
  * A pool's space and health at one moment (bytes unless noted).
  *
@@ -11,7 +13,11 @@ package io.cistern.thinpool.pool;
  * @param fragmentation       0..1, from the allocator
  * @param metadataCacheHitRate share of metadata lookups served from the bounded cache
  * @param commits             metadata commits since open (each shared by every write before it)
+ * @param mapCacheHitRate     share of block-map lookups served from the in-heap map cache
+ * @param mapCacheEntries     block-map entries in that cache now (each about {@code MapCache.ENTRY_BYTES})
+ * @param metadataMemory      the metadata store's native memory now, by use
  */
 public record PoolProperties(long size, long capacity, long used, long available, long allocated,
-        double fragmentation, double metadataCacheHitRate, long metadataCacheBytes, long commits) {
+        double fragmentation, double metadataCacheHitRate, long metadataCacheBytes, long commits,
+        double mapCacheHitRate, long mapCacheEntries, KeyValueStore.MemoryUsage metadataMemory) {
 }

@@ -31,8 +31,10 @@ final class Readers implements AutoCloseable {
     private final ExecutorService threads;
     private final Runnable afterRead;
     private long epoch;
+    /** Whether frees are held: only then does a finished read need to wake the metadata thread. */
+    private volatile boolean holding;
 
-    /** {@code afterRead} runs after each read, on its thread: a chance to release held space. */
+    /** {@code afterRead} runs after a read while frees are held, on its thread: a chance to release them. */
     Readers(String name, int count, Runnable afterRead) {
         this.threads = Executors.newFixedThreadPool(count, daemon(name));
         this.afterRead = afterRead;
@@ -60,7 +62,11 @@ final class Readers implements AutoCloseable {
                 error = e;
             }
             unpin(pinned); // before the caller hears of it: what it does next must not find a stale pin
-            afterRead.run();
+            // Frees held after this check are released by the releasable() that follows their hold,
+            // which takes this object's lock after the unpin above, so sees it.
+            if (holding) {
+                afterRead.run();
+            }
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
@@ -83,6 +89,7 @@ final class Readers implements AutoCloseable {
     void hold(List<Extent> frees) {
         if (!frees.isEmpty()) {
             held.add(new Held(epoch, frees));
+            holding = true;
         }
         synchronized (this) {
             epoch++;
@@ -99,6 +106,7 @@ final class Readers implements AutoCloseable {
         while (!held.isEmpty() && held.peek().epoch() < oldestPinned) {
             out.addAll(held.poll().frees());
         }
+        holding = !held.isEmpty();
         return out;
     }
 

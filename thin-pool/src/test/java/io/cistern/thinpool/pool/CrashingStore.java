@@ -54,6 +54,11 @@ final class CrashingStore implements KeyValueStore {
     }
 
     @Override
+    public MemoryUsage memory() {
+        return store.memory();
+    }
+
+    @Override
     public void close() {
         store.close();
     }

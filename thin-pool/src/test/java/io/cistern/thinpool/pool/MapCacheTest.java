@@ -1,0 +1,111 @@
+package io.cistern.thinpool.pool;
+
+import static io.cistern.thinpool.pool.TestPools.MiB;
+import static io.cistern.thinpool.pool.TestPools.bytes;
+import static io.cistern.thinpool.pool.TestPools.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cistern.thinpool.device.MemoryDevice;
+import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The map cache must never change an answer: the same random history of writes, unmaps, snapshots,
+ * clones, rollbacks and destroys runs on a pool without the cache, one whose cache holds a few
+ * entries (constant eviction) and one whose cache holds everything, and every dataset reads the
+ * same in all three after each step.
+ */
+class MapCacheTest {
+    private static final int B = 4096;
+    private static final int BLOCKS = 64;
+
+    @Test
+    void cachedAndUncachedPoolsReadTheSameThroughSnapshotsClonesAndRollbacks() throws Exception {
+        long seed = 20261121;
+        Random rnd = new Random(seed);
+        List<Pool> pools = new ArrayList<>();
+        for (long cache : new long[] {0, 8 * MapCache.ENTRY_BYTES, 64 * MiB}) {
+            pools.add(Pool.create("p", new MemoryDevice(64 * MiB), new MemoryKeyValueStore(),
+                    PoolConfig.defaults().withMapCacheBytes(cache).withCommitIntervalMillis(1)));
+        }
+        List<String> heads = new ArrayList<>(List.of("v"));
+        List<String> snaps = new ArrayList<>();
+        pools.forEach(p -> p.createVolume("v", VolumeSpec.sparse(BLOCKS * B)));
+        try {
+            for (int s = 0; s < 400; s++) {
+                int step = s;
+                int op = rnd.nextInt(20);
+                String head = heads.get(rnd.nextInt(heads.size()));
+                long at = rnd.nextInt(BLOCKS) * (long) B;
+                int n = 1 + rnd.nextInt((int) Math.min(8, BLOCKS - at / B));
+                long dataSeed = rnd.nextLong();
+                if (op < 12) {
+                    pools.forEach(p -> p.volume(head).write(at, random(dataSeed, n * B), false).join());
+                } else if (op < 14) {
+                    pools.forEach(p -> p.volume(head).unmap(at, (long) n * B).join());
+                } else if (op < 16) {
+                    String snap = head + "@s" + step;
+                    pools.forEach(p -> p.snapshot(head, "s" + step));
+                    snaps.add(snap);
+                } else if (op < 17 && !snaps.isEmpty()) {
+                    String snap = snaps.get(rnd.nextInt(snaps.size()));
+                    pools.forEach(p -> p.clone(snap, "c" + step, true));
+                    heads.add("c" + step);
+                } else if (op < 18 && !snaps.isEmpty()) {
+                    String snap = snaps.get(snaps.size() - 1);
+                    String owner = snap.substring(0, snap.indexOf('@'));
+                    if (latestOf(snaps, owner).equals(snap)) {
+                        pools.forEach(p -> p.rollback(snap));
+                    }
+                } else if (op < 19 && !snaps.isEmpty()) {
+                    String snap = snaps.get(rnd.nextInt(snaps.size()));
+                    if (pools.get(0).list().stream().noneMatch(d -> isCloneOf(pools.get(0), d, snap))) {
+                        pools.forEach(p -> p.destroy(snap, false));
+                        snaps.remove(snap);
+                    }
+                } else {
+                    pools.forEach(p -> p.flush().join());
+                }
+                for (String ds : pools.get(0).list()) {
+                    byte[] expected = bytes(pools.get(0).volume(ds).read(0, BLOCKS * B).join());
+                    for (Pool p : pools.subList(1, pools.size())) {
+                        assertArrayEquals(expected, bytes(p.volume(ds).read(0, BLOCKS * B).join()),
+                                "dataset " + ds + " after step " + step + " (seed " + seed + ")");
+                        long block = rnd.nextInt(BLOCKS);
+                        assertArrayEquals(bytes(pools.get(0).volume(ds).read(block * B, B).join()),
+                                bytes(p.volume(ds).read(block * B, B).join()), ds + " block " + block);
+                    }
+                }
+            }
+            assertEquals(0, pools.get(0).properties().mapCacheEntries());
+            assertTrue(pools.get(1).properties().mapCacheEntries() <= 8);
+            assertTrue(pools.get(2).properties().mapCacheHitRate() > 0.5, "hit rate " + pools.get(2).properties().mapCacheHitRate());
+            for (Pool p : pools) {
+                assertTrue(p.check().clean(), p.check().problems()::toString);
+            }
+        } finally {
+            for (Pool p : pools) {
+                p.close();
+            }
+        }
+    }
+
+    private static String latestOf(List<String> snaps, String owner) {
+        String latest = "";
+        for (String s : snaps) {
+            if (s.startsWith(owner + "@")) {
+                latest = s;
+            }
+        }
+        return latest;
+    }
+
+    private static boolean isCloneOf(Pool pool, String dataset, String snap) {
+        return !dataset.contains("@") && !dataset.equals("v") && pool.properties(dataset).origin().equals(snap);
+    }
+}
