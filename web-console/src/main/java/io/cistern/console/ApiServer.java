@@ -53,8 +53,10 @@ public final class ApiServer implements AutoCloseable {
             for (InetSocketAddress address : listen) {
                 HttpServer server;
                 try {
+                    // HTTP/1.1 only: a client's h2c upgrade offer (the JDK's HttpClient makes one) is ignored, not taken.
                     server = await(vertx.createHttpServer(new HttpServerOptions().setHost(address.getHostString())
-                            .setPort(address.getPort())).requestHandler(router).listen());
+                            .setPort(address.getPort()).setHttp2ClearTextEnabled(false)).requestHandler(router)
+                            .listen());
                 } catch (IOException e) {
                     throw new IOException("management API cannot listen on " + address + ": " + e.getMessage(), e);
                 }
