@@ -70,10 +70,11 @@ class DatasetApiTest {
         JsonObject v = a.json();
         assertEquals("tank/vm1", v.getString("name"));
         assertEquals("volume", v.getString("type"));
-        assertEquals(List.of("type", "creation", "used", "available", "referenced", "compressratio", "volsize",
+        assertEquals(java.util.Set.of("type", "creation", "used", "available", "referenced", "compressratio", "volsize",
                 "volblocksize", "readonly", "origin", "refreservation", "usedbysnapshots", "usedbydataset",
                 "usedbychildren", "usedbyrefreservation", "written", "logicalused", "logicalreferenced",
-                "refcompressratio", "guid", "shareiscsi"), List.copyOf(v.getJsonObject("properties").fieldNames()));
+                "refcompressratio", "compression", "dedup", "guid", "shareiscsi"),
+                java.util.Set.copyOf(v.getJsonObject("properties").fieldNames()));
         assertEquals(16 * MiB, ((Number) value(v, "volsize")).longValue());
         assertEquals("local", source(v, "volsize"));
         assertEquals(8192, ((Number) value(v, "volblocksize")).intValue());
@@ -243,7 +244,7 @@ class DatasetApiTest {
         assertEquals("tank/v@monday", snap.json().getString("name"));
         assertEquals("snapshot", snap.json().getString("type"));
         assertEquals("/api/v1/datasets/tank/v@monday", snap.raw().headers().firstValue("Location").orElseThrow());
-        assertEquals(4096L, ((Number) value(snap.json(), "referenced")).longValue());
+        assertEquals(4096L, ((Number) value(snap.json(), "logicalreferenced")).longValue()); // stored compressed
         assertEquals(409, api.post("/datasets/tank/v/snapshots", new JsonObject().put("snapshot", "monday")).status());
         assertEquals(snap.json(), api.get("/datasets/tank%2Fv%40monday").json(), "names may be percent-encoded");
         assertEquals(400, api.post("/datasets/tank/v@monday/snapshots", new JsonObject().put("snapshot", "x")).status());

@@ -41,7 +41,7 @@ class SeedSpaceTest {
             assertEquals(capacity, n(v, "available"));                 // seed: AVAIL 880M, the pool's before
 
             byte[] mib = new byte[(int) MiB];
-            Arrays.fill(mib, (byte) 0x11);
+            new java.util.Random(0x11).nextBytes(mib); // incompressible: seed 001 is uncompressed
             var volume = pool.volume("volume");
             for (int i = 0; i < 100; i++) {                            // dd bs=1M count=100
                 volume.write(i * MiB, ByteBuffer.wrap(mib), false).join();
@@ -70,7 +70,7 @@ class SeedSpaceTest {
             assertEquals(100 * MiB, n(snap, "written"));
             assertNull(value(snap, "available"));                      // zfs list prints "-"
 
-            Arrays.fill(mib, (byte) 0x33);
+            new java.util.Random(0x33).nextBytes(mib);
             for (int i = 0; i < 100; i++) {                            // rewrite the first 100M
                 volume.write(i * MiB, ByteBuffer.wrap(mib), false).join();
             }

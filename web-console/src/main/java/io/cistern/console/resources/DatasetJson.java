@@ -12,9 +12,10 @@ import java.util.Set;
  */
 final class DatasetJson {
     /** Properties whose value is text; the ratios are numbers; every other one is a count of bytes or seconds. */
-    private static final Set<String> TEXT = Set.of("type", "readonly", "origin", "guid", "shareiscsi");
-    /** Until the pool compresses, every block is stored as written. */
-    private static final double NO_COMPRESSION = 1.0;
+    private static final Set<String> TEXT = Set.of("type", "readonly", "origin", "guid", "shareiscsi", "compression",
+            "dedup");
+    /** Ratios, shown by the pool as ZFS does ("1.98x"), are numbers here. */
+    private static final Set<String> RATIOS = Set.of("compressratio", "refcompressratio");
 
     private DatasetJson() {
     }
@@ -26,18 +27,16 @@ final class DatasetJson {
             String name = e.getKey();
             String value = name.equals("origin") && !e.getValue().equals("-") ? pool + "/" + e.getValue() : e.getValue();
             props.put(name, property(name, value, source(name, p, snapshot)));
-            if (name.equals("referenced")) {
-                props.put("compressratio", property(NO_COMPRESSION, "-"));
-            } else if (name.equals("logicalreferenced")) {
-                props.put("refcompressratio", property(NO_COMPRESSION, "-"));
-            }
         }
         props.put("shareiscsi", property(shared ? "on" : "off", "-"));
         return new JsonObject().put("name", pool + "/" + p.name()).put("type", p.type()).put("properties", props);
     }
 
     private static JsonObject property(String name, String value, String source) {
-        Object v = value.equals("-") || value.equals("none") ? null : TEXT.contains(name) ? value : Long.valueOf(value);
+        Object v = value.equals("-") || value.equals("none") ? null
+                : TEXT.contains(name) ? value
+                : RATIOS.contains(name) ? Double.valueOf(value.replace("x", ""))
+                : Long.valueOf(value);
         return property(v, source);
     }
 
