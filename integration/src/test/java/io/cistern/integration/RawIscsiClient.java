@@ -27,6 +27,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -369,6 +370,25 @@ final class RawIscsiClient implements AutoCloseable {
                 Unpooled.EMPTY_BUFFER);
         send(cmd);
         return finish(cmd.initiatorTaskTag(), null, blocks * BLOCK);
+    }
+
+    /** REPORT LUNS (SPC-4 6.33): the LUNs this nexus sees, as flat-space numbers. */
+    List<Long> reportLuns() throws IOException {
+        byte[] cdb = new byte[12];
+        cdb[0] = (byte) 0xa0;
+        ByteBuffer.wrap(cdb, 6, 4).putInt(4096);
+        ScsiCommandPdu cmd = command(cdb, true, false, true, 4096, Unpooled.EMPTY_BUFFER);
+        send(cmd);
+        ScsiResult r = finish(cmd.initiatorTaskTag(), null, 4096);
+        if (r.status() != 0) {
+            throw new IOException("REPORT LUNS ended with status " + r.status());
+        }
+        ByteBuffer b = ByteBuffer.wrap(r.data());
+        List<Long> luns = new ArrayList<>();
+        for (int i = 0, n = b.getInt(0) / 8; i < n; i++) {
+            luns.add((b.getLong(8 + 8 * i) >>> 48) & 0x3fff);
+        }
+        return luns;
     }
 
     /** Runs a command to its status: answers R2Ts from {@code writeData}, gathers up to {@code readLength} of Data-In. */
