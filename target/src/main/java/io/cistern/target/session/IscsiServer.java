@@ -38,7 +38,6 @@ public final class IscsiServer implements AutoCloseable {
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ChannelGroup listeners = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ServerBootstrap bootstrap;
     private final Map<InetSocketAddress, Channel> bound = new HashMap<>();
@@ -66,14 +65,14 @@ public final class IscsiServer implements AutoCloseable {
 
     /** Binds every portal, or none: a portal that cannot be bound fails the start with its address. */
     public void start(List<InetSocketAddress> portals) {
-        List<InetSocketAddress> bound = new ArrayList<>();
+        List<InetSocketAddress> started = new ArrayList<>();
         try {
             for (InetSocketAddress portal : portals) {
                 listen(portal);
-                bound.add(portal);
+                started.add(portal);
             }
         } catch (RuntimeException e) {
-            bound.forEach(this::stopListening);
+            started.forEach(this::stopListening);
             throw e;
         }
         log.info("iSCSI portals {} listening ({} transport)", portals, transport.name());
@@ -87,7 +86,6 @@ public final class IscsiServer implements AutoCloseable {
         try {
             Channel channel = bootstrap.bind(portal).sync().channel();
             bound.put(portal, channel);
-            listeners.add(channel);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on " + portal + ": " + e.getMessage(), e);
         }
@@ -112,10 +110,12 @@ public final class IscsiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        List<Channel> listening;
         synchronized (this) {
+            listening = List.copyOf(bound.values());
             bound.clear();
         }
-        listeners.close().awaitUninterruptibly();
+        listening.forEach(c -> c.close().awaitUninterruptibly());
         List<Connection> live = List.copyOf(sessions.connections());
         if (!live.isEmpty()) {
             int seconds = (int) Math.max(1, settings.logoutGrace().toSeconds());
