@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.cistern.daemon.config.InvalidConfigException;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,13 +40,24 @@ public final class Service {
                 stop.countDown();
             });
         }
-        Daemon daemon = Daemon.start(config);
+        // SIGHUP is handled from before the start: left to the JVM, it would end the process. A reload
+        // asked for during the start waits for it, so a file changed meanwhile is not missed.
+        CompletableFuture<Daemon> started = new CompletableFuture<>();
         ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reload");
             t.setContextClassLoader(Service.class.getClassLoader()); // made lazily, from the signal thread
             return t;
         });
-        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(daemon, reload, systemd)));
+        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(started.join(), reload, systemd)));
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config);
+        } catch (Exception e) {
+            started.completeExceptionally(e);
+            reloader.shutdownNow();
+            throw e;
+        }
+        started.complete(daemon);
         systemd.ready();
         stop.await();
         systemd.stopping();
