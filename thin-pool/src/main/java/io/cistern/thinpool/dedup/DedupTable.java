@@ -3,6 +3,7 @@ package io.cistern.thinpool.dedup;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DedupKeys;
+import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.PackedMapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,22 +22,36 @@ import java.util.List;
  * extent calls {@link #extentFreed} in the same batch, so the table, the map and the counts commit
  * together and a crash leaves all three consistent.
  *
+ * <p>Beside the entry count the table keeps, in the same key and batch, what {@code zpool list}'s
+ * DEDUP is made of: the stored bytes of its entries' blocks ({@code allocated}) and those bytes once
+ * per map entry pointing at them ({@code referenced}); the writer reports the references it adds,
+ * the pool every map entry it drops ({@link #referenceDropped}) and every copy it makes.
+ *
  * <p>The cache mirrors the table as of the current batch (it is updated with each change), which
- * is right because a batch is never abandoned: the pool stops if a commit fails.
+ * is right because a batch is never abandoned: the pool stops if a commit fails. It is allocated at
+ * its first use, so a pool that never dedups holds none of its memory.
  *
  * <p>Thread-safety: metadata thread only (like the batch); {@link #stats} from anywhere.
  */
 public final class DedupTable {
     private final KeyValueStore store;
-    private final DdtCache cache;
+    private final long cacheCapBytes;
+    private volatile DdtCache cache;
     private volatile long entries;
+    private volatile long allocated;
+    private volatile long referenced;
 
     /** Opens the table in {@code store} with a cache of at most {@code cacheCapBytes}. */
     public DedupTable(KeyValueStore store, long cacheCapBytes) {
         this.store = store;
-        this.cache = new DdtCache(cacheCapBytes);
+        this.cacheCapBytes = cacheCapBytes;
         byte[] count = store.get(DedupKeys.count());
-        this.entries = count == null ? 0 : ByteBuffer.wrap(count).getLong();
+        if (count != null) {
+            ByteBuffer in = ByteBuffer.wrap(count);
+            this.entries = in.getLong();
+            this.allocated = in.remaining() >= 16 ? in.getLong() : 0;
+            this.referenced = in.remaining() >= 8 ? in.getLong() : 0;
+        }
     }
 
     /**
@@ -56,14 +71,41 @@ public final class DedupTable {
 
     /** The entry for {@code hash} as of {@code batch}, or null. */
     public byte[] lookup(Batch batch, byte[] hash) {
-        byte[] value = cache.get(hash);
+        byte[] value = cache().get(hash);
         if (value == null) {
             value = batch.get(store, DedupKeys.entry(hash));
             if (value != null) {
-                cache.put(hash, value);
+                cache().put(hash, value);
             }
         }
         return value;
+    }
+
+    /** True if the block at {@code m} (not a hole) has an entry: it is deduped data. */
+    public boolean entered(Batch batch, Mapping m) {
+        return entries > 0 && batch.get(store, DedupKeys.backref(m.offset(), m.fragmentOffset())) != null;
+    }
+
+    /** One more map entry points at the block of {@code mapValue}, an entry {@link #lookup} found. */
+    public void shared(Batch batch, byte[] mapValue) {
+        referenced += Mapping.decode(mapValue).length();
+        saveCounts(batch);
+    }
+
+    /** A map entry pointing at {@code m} was added by copying another: counted if {@code m} is deduped data. */
+    public void referenceAdded(Batch batch, Mapping m) {
+        if (entered(batch, m)) {
+            referenced += m.length();
+            saveCounts(batch);
+        }
+    }
+
+    /** A map entry pointing at {@code m} was dropped: counted off if {@code m} is deduped data. */
+    public void referenceDropped(Batch batch, Mapping m) {
+        if (entered(batch, m)) {
+            referenced -= m.length();
+            saveCounts(batch);
+        }
     }
 
     /**
@@ -77,13 +119,20 @@ public final class DedupTable {
         batch.put(DedupKeys.entry(hash), mapValue);
         batch.put(DedupKeys.backref(PackedMapping.extentOf(mapValue), fragmentOffset(mapValue)),
                 Arrays.copyOf(hash, DedupKeys.BACKREF_HASH_BYTES));
-        cache.put(hash, mapValue);
-        setEntries(batch, entries + 1);
+        cache().put(hash, mapValue);
+        entries++;
+        int length = Mapping.decode(mapValue).length();
+        allocated += length;
+        referenced += length; // the map entry the writer makes for it
+        saveCounts(batch);
         return true;
     }
 
     /** The extent at {@code extentOffset} is freed in {@code batch}: drops its entries. Returns how many. */
     public int extentFreed(Batch batch, long extentOffset) {
+        if (entries == 0) {
+            return 0; // no back reference either: a pool that never deduped pays no lookup per free
+        }
         List<byte[]> backrefs = new ArrayList<>();
         try (KeyValueStore.Cursor c = batch.scan(store, DedupKeys.backref(extentOffset, 0),
                 DedupKeys.backref(extentOffset + 1, 0))) {
@@ -100,25 +149,29 @@ public final class DedupTable {
                 while (c.next()) {
                     if (PackedMapping.extentOf(c.value()) == extentOffset) {
                         doomed.add(c.key());
+                        allocated -= Mapping.decode(c.value()).length();
                     }
                 }
             }
             for (byte[] key : doomed) {
                 batch.delete(key);
-                cache.remove(DedupKeys.hashOf(key));
+                cache().remove(DedupKeys.hashOf(key));
                 dropped++;
             }
             batch.delete(backrefs.get(i));
         }
         if (dropped > 0) {
-            setEntries(batch, entries - dropped);
+            entries -= dropped;
+            saveCounts(batch);
         }
         return dropped;
     }
 
     public DedupStats stats() {
-        return new DedupStats(entries, diskBytesPerEntry(), cache.size(), cache.bytes(), DdtCache.BYTES_PER_ENTRY,
-                cache.hits(), cache.misses());
+        DdtCache c = cache;
+        return new DedupStats(entries, diskBytesPerEntry(), allocated, referenced, c == null ? 0 : c.size(),
+                c == null ? 0 : c.bytes(), cacheCapBytes, DdtCache.BYTES_PER_ENTRY, c == null ? 0 : c.hits(),
+                c == null ? 0 : c.misses());
     }
 
     /** Keys and values of an entry and its back reference, for a packed (20-byte) map value. */
@@ -126,9 +179,17 @@ public final class DedupTable {
         return 1 + DedupKeys.HASH_BYTES + PackedMapping.BYTES + 11 + DedupKeys.BACKREF_HASH_BYTES;
     }
 
-    private void setEntries(Batch batch, long n) {
-        entries = n;
-        batch.put(DedupKeys.count(), ByteBuffer.allocate(8).putLong(n).array());
+    private void saveCounts(Batch batch) {
+        batch.put(DedupKeys.count(), ByteBuffer.allocate(24).putLong(entries).putLong(allocated).putLong(referenced).array());
+    }
+
+    private DdtCache cache() {
+        DdtCache c = cache;
+        if (c == null) {
+            c = new DdtCache(cacheCapBytes);
+            cache = c;
+        }
+        return c;
     }
 
     private static int fragmentOffset(byte[] mapValue) {

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Key prefixes of the dedup table (DDT), beside those of {@link Keys} (which lists the rest):
  * <pre>
- * 'H'                                    -> u64: DDT entry count (kept with the entries, in the same batch)
+ * 'H'                                    -> u64 entries, u64 allocated, u64 referenced: the entry count and
+ *                                           the bytes behind the dedup ratio (kept with the entries, same batch)
  * 'H' u8[32] hash                        -> map value (16-byte {@link Mapping} or 20-byte
  *                                           {@link PackedMapping}): where a block with this hash is stored
  * 'h' u64 extentOffset u16 fragmentOffset -> u8[16]: the first half of that block's hash (back reference)

@@ -129,6 +129,7 @@ final class Datasets {
             } else if (v.hasData()) {
                 Mapping m = v.mapping();
                 engine.refs.share(engine.batch(), m.offset());
+                engine.ddt.referenceAdded(engine.batch(), m);
                 engine.batch().put(Keys.map(r.id, b, gen), m.encode());
                 r.referenced += m.length();
                 r.usedByDataset += m.length();

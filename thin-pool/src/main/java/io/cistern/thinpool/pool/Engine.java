@@ -2,6 +2,7 @@ package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.alloc.Allocator;
 import io.cistern.thinpool.alloc.Extent;
+import io.cistern.thinpool.dedup.DedupTable;
 import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
@@ -57,6 +58,8 @@ final class Engine implements AutoCloseable {
     final Allocator allocator;
     final Freelist freelist;
     final RefCounts refs;
+    /** The pool's dedup table: an extent's entries go in the batch that frees it. */
+    final DedupTable ddt;
     private final PoolConfig config;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -91,6 +94,7 @@ final class Engine implements AutoCloseable {
         this.allocator = allocator;
         this.freelist = new Freelist(store, allocator.unit());
         this.refs = new RefCounts(store);
+        this.ddt = new DedupTable(store, config.dedupCacheBytes());
         this.config = config;
         this.maps = new MapCache(config.mapCacheBytes());
         this.batch = new Batch(null, maps::changed);
@@ -243,6 +247,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         freelist.release(batch, e.offset(), e.length());
+        ddt.extentFreed(batch, e.offset());
         deferredFrees.add(e);
         deferredBytes += e.length();
         liveBytes -= e.length();
@@ -250,6 +255,7 @@ final class Engine implements AutoCloseable {
 
     /** Drops the owner a block's version holds on its extent (a packed extent is freed whole). */
     void free(Mapping m) {
+        ddt.referenceDropped(batch, m);
         free(new Extent(m.offset(), m.extentBytes(allocator.unit())));
     }
 

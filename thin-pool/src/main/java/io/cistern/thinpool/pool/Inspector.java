@@ -2,7 +2,9 @@ package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.alloc.ExtentAllocator;
 import io.cistern.thinpool.csum.Crc32c;
+import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.DedupKeys;
 import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
@@ -10,9 +12,13 @@ import io.cistern.thinpool.meta.PoolRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleConsumer;
@@ -134,6 +140,8 @@ final class Inspector {
         Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written}
         Map<Long, DatasetRecord> heads = new HashMap<>();
         catalog.heads().forEach(h -> heads.put(h.id, h));
+        boolean dedup = engine.store.get(DedupKeys.count()) != null; // the table was ever used
+        Map<Long, Integer> blockRefs = new HashMap<>(); // device address of a stored block -> map entries
         long mapped = 0;
         long lastMap = -1;
         long lastBlock = -1;
@@ -162,6 +170,9 @@ final class Inspector {
                 long bytes = m.extentBytes(engine.allocator.unit());
                 Long before = extents.put(m.offset(), bytes);
                 owners.merge(m.offset(), 1, Integer::sum);
+                if (dedup) {
+                    blockRefs.merge(m.address(), 1, Integer::sum);
+                }
                 if (before == null) {
                     mapped += bytes;
                 } else if (before != bytes) {
@@ -181,6 +192,9 @@ final class Inspector {
             end = Math.max(end, e.getKey() + e.getValue());
         }
         checkOwners(owners, problems);
+        if (dedup) {
+            checkDedupTable(extents, blockRefs, problems);
+        }
         checkDeadList(problems);
         PoolRecord sb = catalog.superblock();
         long allocated = engine.freelist.load(new ExtentAllocator(sb.unit()), sb.dataStart(), sb.dataEnd());
@@ -217,6 +231,56 @@ final class Inspector {
                     problems.add("extent " + offset + " has an owner count but no map points at it");
                 }
             }
+        }
+    }
+
+    /**
+     * Every dedup-table entry points at a block of a mapped extent and has its back reference; every
+     * back reference has its entry; the stored count, allocated and referenced bytes are the sums.
+     */
+    private void checkDedupTable(Map<Long, Long> extents, Map<Long, Integer> blockRefs, List<String> problems) {
+        long entries = 0;
+        long allocated = 0;
+        long referenced = 0;
+        Set<ByteBuffer> backrefs = new HashSet<>();
+        try (KeyValueStore.Cursor c = engine.store.scan(DedupKeys.entryPrefix(new byte[0]), Keys.end(DedupKeys.DDT))) {
+            while (c.next()) {
+                if (c.key().length == 1) {
+                    continue; // the counts
+                }
+                entries++;
+                Mapping m = Mapping.decode(c.value());
+                byte[] hash = DedupKeys.hashOf(c.key());
+                String entry = "DDT entry " + HexFormat.of().formatHex(hash, 0, 8) + " (extent " + m.offset() + ")";
+                if (!Long.valueOf(m.extentBytes(engine.allocator.unit())).equals(extents.get(m.offset()))) {
+                    problems.add(entry + " points at an extent no map holds" + (extents.containsKey(m.offset())
+                            ? " with that length" : " (freed)"));
+                }
+                byte[] backref = DedupKeys.backref(m.offset(), m.fragmentOffset());
+                byte[] half = engine.store.get(backref);
+                if (half == null || !Arrays.equals(half, Arrays.copyOf(hash, DedupKeys.BACKREF_HASH_BYTES))) {
+                    problems.add(entry + " has no back reference");
+                }
+                backrefs.add(ByteBuffer.wrap(backref));
+                allocated += m.length();
+                referenced += (long) m.length() * blockRefs.getOrDefault(m.address(), 0);
+            }
+        }
+        try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {DedupKeys.BACKREF}, Keys.end(DedupKeys.BACKREF))) {
+            while (c.next()) {
+                if (!backrefs.contains(ByteBuffer.wrap(c.key()))) {
+                    problems.add("DDT back reference at extent " + DedupKeys.backrefExtentOf(c.key()) + " has no entry");
+                }
+            }
+        }
+        ByteBuffer counts = ByteBuffer.wrap(engine.store.get(DedupKeys.count()));
+        long[] stored = {counts.getLong(), counts.getLong(), counts.getLong()};
+        DedupStats live = engine.ddt.stats();
+        if (stored[0] != entries || stored[1] != allocated || stored[2] != referenced || live.entries() != entries
+                || live.allocatedBytes() != allocated || live.referencedBytes() != referenced) {
+            problems.add("DDT counts say " + Arrays.toString(stored) + " entries, allocated and referenced bytes"
+                    + " (in memory " + live.entries() + ", " + live.allocatedBytes() + ", " + live.referencedBytes()
+                    + ") but the table holds " + entries + ", " + allocated + ", " + referenced);
         }
     }
 

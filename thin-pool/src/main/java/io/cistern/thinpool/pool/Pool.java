@@ -2,7 +2,9 @@ package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.alloc.Allocators;
 import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.BlockHasher;
 import io.cistern.thinpool.dedup.Dedup;
+import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.device.FileDevice;
 import io.cistern.thinpool.kv.Batch;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
+import java.util.function.Function;
 
 /**
  * A thin pool: volumes, snapshots and clones on one device, with metadata in a key-value store.
@@ -58,18 +61,20 @@ public final class Pool implements AutoCloseable {
     private final BlockMap map;
     private final Map<Long, Volume> handles = new ConcurrentHashMap<>();
 
-    private Pool(String name, BlockDevice device, KeyValueStore store, PoolConfig config, PoolRecord sb) {
+    private Pool(String name, BlockDevice device, KeyValueStore store, PoolConfig config, PoolRecord sb,
+            Function<ByteBuffer, byte[]> hasher) {
         this.engine = new Engine(name, device, store, Allocators.create(config.allocator(), sb.unit()), config);
         this.catalog = new Catalog(sb);
         catalog.load(store);
         engine.mounted(engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd()));
         this.space = new Space(catalog, engine::liveBytes, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
         this.map = new BlockMap(engine, catalog);
-        Writer writer = new Writer(engine, catalog, map, space);
+        Deduper deduper = new Deduper(engine, hasher);
+        Writer writer = new Writer(engine, catalog, map, space, deduper);
         this.snapshots = new Snapshots(engine, catalog, space);
         this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
         this.destroyer = new Destroyer(engine, catalog, space, snapshots);
-        this.io = new VolumeIo(engine, catalog, map, writer);
+        this.io = new VolumeIo(engine, catalog, map, writer, deduper);
         this.inspector = new Inspector(engine, catalog, map);
         engine.start(() -> catalog.flushTo(engine.batch()));
         try {
@@ -85,6 +90,12 @@ public final class Pool implements AutoCloseable {
 
     /** Formats {@code device} as a new, empty pool whose metadata lives in {@code store}. */
     public static Pool create(String name, BlockDevice device, KeyValueStore store, PoolConfig config) throws IOException {
+        return create(name, device, store, config, BlockHasher::hash);
+    }
+
+    /** {@link #create} with another dedup hash than SHA-256 (tests force collisions with one). */
+    static Pool create(String name, BlockDevice device, KeyValueStore store, PoolConfig config,
+            Function<ByteBuffer, byte[]> hasher) throws IOException {
         long dataEnd = device.size() / UNIT * UNIT;
         if (dataEnd < LABEL_BYTES + 16L * UNIT) {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device of " + device.size() + " bytes is too small");
@@ -101,11 +112,17 @@ public final class Pool implements AutoCloseable {
         Batch batch = new Batch();
         batch.put(Keys.superblock(), sb.encode());
         store.write(batch, true);
-        return new Pool(name, device, store, config, sb);
+        return new Pool(name, device, store, config, sb, hasher);
     }
 
     /** Opens an existing pool, at its last commit. */
     public static Pool open(String name, BlockDevice device, KeyValueStore store, PoolConfig config) throws IOException {
+        return open(name, device, store, config, BlockHasher::hash);
+    }
+
+    /** {@link #open} with the dedup hash the pool was written with. */
+    static Pool open(String name, BlockDevice device, KeyValueStore store, PoolConfig config,
+            Function<ByteBuffer, byte[]> hasher) throws IOException {
         byte[] raw = store.get(Keys.superblock());
         if (raw == null) {
             throw new PoolException(PoolException.Kind.NOT_FOUND, "no pool in the metadata store");
@@ -125,7 +142,7 @@ public final class Pool implements AutoCloseable {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "device " + device + " has " + device.size()
                     + " bytes but pool " + sb.uuid() + " needs " + sb.dataEnd());
         }
-        return new Pool(name, device, store, config, sb);
+        return new Pool(name, device, store, config, sb, hasher);
     }
 
     /** Creates a pool on a new file (sparse or preallocated) with RocksDB metadata in {@code metaDir}. */
@@ -344,10 +361,11 @@ public final class Pool implements AutoCloseable {
         return sync(engine.call(() -> {
             KeyValueStore.CacheStats cs = engine.store.cacheStats();
             long size = space.capacity() + Space.slop(catalog.superblock().dataEnd() - catalog.superblock().dataStart());
+            DedupStats dedup = engine.ddt.stats();
             return new PoolProperties(size, space.capacity(), space.used(), space.available(),
                     size - engine.allocator.freeBytes(), engine.allocator.fragmentation(), cs.hitRate(),
                     cs.capacityBytes(), engine.commits(), engine.maps.hitRate(), engine.maps.size(),
-                    engine.store.memory());
+                    engine.store.memory(), dedup.ratio(), dedup);
         }));
     }
 

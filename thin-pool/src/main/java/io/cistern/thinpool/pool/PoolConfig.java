@@ -12,17 +12,27 @@ import io.cistern.thinpool.alloc.ExtentAllocator;
  * @param softThresholdPercent pool usage (percent of capacity) that notifies soft-threshold listeners
  * @param readThreads      threads reading the device and verifying checksums for reads
  * @param mapCacheBytes    bound of the in-heap cache of hot block-map entries (0: none)
+ * @param dedupCacheBytes  bound of the in-heap cache of dedup-table entries, allocated whole when the
+ *                         pool first dedups (0: the smallest, one set of 8 entries)
  */
 public record PoolConfig(String allocator, long metadataCacheBytes, long commitIntervalMillis, int maxBatchKeys,
-        int softThresholdPercent, int readThreads, long mapCacheBytes) {
+        int softThresholdPercent, int readThreads, long mapCacheBytes, long dedupCacheBytes) {
+
+    /** The dedup cache's arrays are indexed by int. */
+    public static final long MAX_DEDUP_CACHE_BYTES = 16L << 30;
 
     public static PoolConfig defaults() {
-        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20);
+        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, 64L << 20);
     }
 
     public PoolConfig {
-        if (mapCacheBytes < 0) {
-            throw new IllegalArgumentException("map cache must not be negative: " + mapCacheBytes);
+        if (mapCacheBytes < 0 || dedupCacheBytes < 0) {
+            throw new IllegalArgumentException("map and dedup caches must not be negative: " + mapCacheBytes + ", "
+                    + dedupCacheBytes);
+        }
+        if (dedupCacheBytes > MAX_DEDUP_CACHE_BYTES) {
+            throw new IllegalArgumentException("dedup cache larger than " + (MAX_DEDUP_CACHE_BYTES >> 30) + "G: "
+                    + dedupCacheBytes);
         }
         if (metadataCacheBytes <= 0 || commitIntervalMillis <= 0 || maxBatchKeys <= 0 || readThreads <= 0) {
             throw new IllegalArgumentException("cache, interval, batch size and read threads must be positive");
@@ -33,14 +43,18 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
     }
 
     public PoolConfig withSoftThresholdPercent(int percent) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads, mapCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads, mapCacheBytes, dedupCacheBytes);
     }
 
     public PoolConfig withCommitIntervalMillis(long millis) {
-        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, dedupCacheBytes);
     }
 
     public PoolConfig withMapCacheBytes(long bytes) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, bytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, bytes, dedupCacheBytes);
+    }
+
+    public PoolConfig withDedupCacheBytes(long bytes) {
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, bytes);
     }
 }

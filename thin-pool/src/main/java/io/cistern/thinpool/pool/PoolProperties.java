@@ -1,5 +1,6 @@
 package io.cistern.thinpool.pool;
 
+import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.kv.KeyValueStore;
 
 /**
@@ -16,8 +17,13 @@ import io.cistern.thinpool.kv.KeyValueStore;
  * @param mapCacheHitRate     share of block-map lookups served from the in-heap map cache
  * @param mapCacheEntries     block-map entries in that cache now (each about {@code MapCache.ENTRY_BYTES})
  * @param metadataMemory      the metadata store's native memory now, by use
+ * @param dedupRatio          {@code zpool list}'s DEDUP: over the blocks in the dedup table, their
+ *                            stored bytes once per map entry pointing at them divided by their stored
+ *                            bytes once (1.0 without deduped data); the saving shows in {@code allocated}
+ * @param dedup               the dedup table as {@code zpool status -D} reports it, and its cache
  */
 public record PoolProperties(long size, long capacity, long used, long available, long allocated,
         double fragmentation, double metadataCacheHitRate, long metadataCacheBytes, long commits,
-        double mapCacheHitRate, long mapCacheEntries, KeyValueStore.MemoryUsage metadataMemory) {
+        double mapCacheHitRate, long mapCacheEntries, KeyValueStore.MemoryUsage metadataMemory,
+        double dedupRatio, DedupStats dedup) {
 }

@@ -5,17 +5,26 @@ import io.cistern.thinpool.compress.Codec;
 import io.cistern.thinpool.compress.Compression;
 import io.cistern.thinpool.csum.Crc32c;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 
 /**
  * One block as it is to be stored: its bytes (the block itself, or its compressed fragment), their
- * CRC32C, and the codec. Made on the caller's thread, so the metadata thread only does bookkeeping.
+ * CRC32C, the codec, and the dedup hash of the block if its volume dedups. Made on the caller's
+ * thread, so the metadata thread only does bookkeeping.
  *
  * @param block the block as written (volblocksize bytes)
  * @param bytes position to limit: what goes to the device
  * @param compression the setting it was made with (the metadata thread redoes it if the volume's
  *        changed meanwhile)
+ * @param hash the block's dedup hash, or null if it was made for a volume with dedup off
  */
-record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression) {
+record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression, byte[] hash) {
+
+    /** {@code block} stored with {@code setting}, hashed with {@code hasher} unless null; null if all zeros. */
+    static Stored of(ByteBuffer block, Compression setting, Function<ByteBuffer, byte[]> hasher) {
+        Stored s = of(block, setting);
+        return s == null || hasher == null ? s : s.hashed(hasher);
+    }
 
     /** {@code block} (volblocksize bytes) stored with {@code setting}; null if it is all zeros (a hole). */
     static Stored of(ByteBuffer block, Compression setting) {
@@ -32,7 +41,12 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
                 codec = f.codec();
             }
         }
-        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting);
+        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting, null);
+    }
+
+    /** This block with its dedup hash. */
+    Stored hashed(Function<ByteBuffer, byte[]> hasher) {
+        return new Stored(block, bytes, crc, codec, compression, hasher.apply(block));
     }
 
     int length() {

@@ -1,6 +1,7 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.meta.DatasetRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * The data path of {@link Volume}: byte ranges turned into whole-block reads and block writes. The
@@ -30,15 +33,24 @@ final class VolumeIo {
     private final Engine engine;
     private final Catalog catalog;
     private final BlockMap map;
-    private final Writer writer;
-    /** Each head's compression as last seen on the metadata thread: what callers compress with. */
-    private final Map<Long, Compression> compression = new ConcurrentHashMap<>();
+    /** Blocks of one write from which its blocks are stored in parallel. */
+    private static final int PARALLEL_BLOCKS = 16;
 
-    VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer) {
+    private final Writer writer;
+    private final Deduper deduper;
+    /** Each head's settings as last seen on the metadata thread: what callers store blocks with. */
+    private final Map<Long, Setting> settings = new ConcurrentHashMap<>();
+
+    private record Setting(Compression compression, Dedup dedup) {
+        static final Setting DEFAULT = new Setting(Compression.DEFAULT, Dedup.OFF);
+    }
+
+    VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer, Deduper deduper) {
         this.engine = engine;
         this.catalog = catalog;
         this.map = map;
         this.writer = writer;
+        this.deduper = deduper;
     }
 
     /** Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread. */
@@ -68,8 +80,10 @@ final class VolumeIo {
     }
 
     /**
-     * Tests each whole block for zeros, compresses and sums it here, on the caller's thread, then
-     * records the write on the metadata thread and writes the data on a writer thread.
+     * Tests each whole block for zeros, compresses, sums and (if the volume dedups) hashes it off the
+     * metadata thread: on the caller's thread, and for a large write on the common fork-join pool's
+     * threads too, in parallel. Then records the write on the metadata thread and writes the data
+     * on a writer thread.
      */
     CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer data, boolean fua) {
         ByteBuffer src = data.duplicate();
@@ -77,20 +91,22 @@ final class VolumeIo {
         int count = src.remaining() == 0 ? 0 : (int) ((offset + src.remaining() - 1) / vbs - first + 1);
         Stored[] blocks = new Stored[count];
         boolean[] partial = new boolean[count];
-        Compression setting = compression.getOrDefault(id, Compression.DEFAULT);
-        for (int i = 0; i < count; i++) {
+        Setting setting = settings.getOrDefault(id, Setting.DEFAULT);
+        Function<ByteBuffer, byte[]> hasher = setting.dedup() == Dedup.OFF ? null : deduper.hasher();
+        IntStream range = IntStream.range(0, count);
+        (count >= PARALLEL_BLOCKS ? range.parallel() : range).forEach(i -> {
             long at = (first + i) * vbs - offset; // block start relative to the data
             if (at < 0 || at + vbs > src.remaining()) {
                 partial[i] = true;
-                continue;
+            } else {
+                blocks[i] = Stored.of(src.slice(src.position() + (int) at, vbs), setting.compression(), hasher);
             }
-            blocks[i] = Stored.of(src.slice(src.position() + (int) at, vbs), setting);
-        }
+        });
         CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
         Callable<Void> op = () -> {
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.remaining());
-            compression.put(id, h.compression); // what the next write stores with
+            settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
             for (int i = 0; i < count; i++) {
                 if (partial[i]) {
                     ByteBuffer b = patched(h, first + i, offset, src);

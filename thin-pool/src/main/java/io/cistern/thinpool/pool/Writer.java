@@ -9,7 +9,9 @@ import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,22 +33,29 @@ final class Writer {
     private final Catalog catalog;
     private final BlockMap map;
     private final Space space;
+    private final Deduper deduper;
 
-    Writer(Engine engine, Catalog catalog, BlockMap map, Space space) {
+    Writer(Engine engine, Catalog catalog, BlockMap map, Space space, Deduper deduper) {
         this.engine = engine;
         this.catalog = catalog;
         this.map = map;
         this.space = space;
+        this.deduper = deduper;
     }
 
     /** Largest packed extent: a fragment's offset in it has 16 bits, and a map entry counts units in 8. */
     private static final int MAX_PACKED_BYTES = 64 * 1024;
 
-    /** One block's change: what it had (own version and whether an older one is kept, or what showed through) and what it gets. */
-    private record Change(long block, BlockMap.Version cur, boolean older, BlockMap.View inherited, Stored data) {
+    /**
+     * One block's change: what it had (own version and whether an older one is kept, or what showed
+     * through) and what it gets: new data stored here, or (dedup) the block of a table entry or of
+     * an earlier change of the same write.
+     */
+    private record Change(long block, BlockMap.Version cur, boolean older, BlockMap.View inherited, Stored data,
+            Deduper.Match match) {
     }
 
-    /** {@link #write(DatasetRecord, long, Stored[])} of plain blocks, stored here with the head's compression. */
+    /** {@link #write(DatasetRecord, long, Stored[])} of plain blocks, stored here with the head's settings. */
     CompletableFuture<Void> write(DatasetRecord h, long first, ByteBuffer[] blocks) {
         Stored[] stored = new Stored[blocks.length];
         for (int i = 0; i < blocks.length; i++) {
@@ -57,8 +66,10 @@ final class Writer {
 
     /**
      * Sets blocks {@code first..first+blocks.length-1} of head {@code h}; a null unmaps the block (the
-     * caller turned all-zero blocks into nulls and compressed and summed the others, off the metadata
-     * thread). Compressed blocks are packed into extents at their real size; the rest get a block
+     * caller turned all-zero blocks into nulls and compressed, summed and hashed the others, off the
+     * metadata thread). If the head dedups, a block found in the dedup table (or earlier in this
+     * write) gets an owner of that block instead of space; the others are stored, and entered in the
+     * table. Compressed blocks are packed into extents at their real size; the rest get a block
      * each. The buffers must not change until the returned future, which completes when the data is
      * on the device, completes.
      */
@@ -69,6 +80,7 @@ final class Writer {
         BlockMap.Version[] curs = map.find(h.id, first, n, Long.MAX_VALUE, older);
         boolean inherits = h.originId != 0 || !h.externalOrigin.isEmpty();
         BlockMap.View[] shown = inherits ? map.views(h, first, n) : null;
+        Deduper.Write dedup = deduper.new Write(h);
         List<Change> changes = new ArrayList<>(blocks.length);
         long dRef = 0;
         long dLogical = 0;
@@ -82,22 +94,21 @@ final class Writer {
         List<ByteBuffer> fragments = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long block = first + i;
-            Stored data = blocks[i];
-            if (data != null && !data.compression().equals(h.compression)) {
-                data = Stored.of(data.block(), h.compression); // the setting changed since the caller stored it
-            }
+            Stored data = deduper.current(h, blocks[i]); // the settings may have changed since the caller stored it
             BlockMap.Version cur = curs[i];
             BlockMap.View inherited = cur != null ? null : inherits ? shown[i] : BlockMap.NOTHING;
             if (data == null && (cur == null ? !inherited.hasData() : cur.mapping().hole())) {
                 continue; // already reads as zeros
             }
-            Change c = new Change(block, cur, older[i], inherited, data);
+            Deduper.Match match = data == null ? Deduper.Match.NONE : dedup.match(changes.size(), data);
+            Change c = new Change(block, cur, older[i], inherited, data, match);
+            int newLen = data == null ? 0 : match.entry() != null ? match.entry().length()
+                    : match.twin() >= 0 ? changes.get(match.twin()).data().length() : data.length();
             changes.add(c);
-            int newLen = data == null ? 0 : data.length();
-            if (data != null && data.packed()) {
+            if (data != null && match.stores() && data.packed()) {
                 packer.add(newLen);
                 fragments.add(data.bytes());
-            } else if (data != null) {
+            } else if (data != null && match.stores()) {
                 rawBlocks++;
             }
             dRef += newLen - oldReferenced(c);
@@ -126,22 +137,39 @@ final class Writer {
         List<Extent> extents = allocate(rawBlocks, vbs, packed, unit, first);
 
         Batch batch = engine.batch();
+        for (Change c : changes) { // owners first: an old version dropped below must not free a block shared here
+            if (c.match().entry() != null) {
+                engine.refs.share(batch, c.match().entry().offset());
+                engine.ddt.shared(batch, c.match().entry().encode());
+            }
+        }
         long gen = catalog.gen();
         Run run = new Run();
         int extent = 0;
         long within = 0;
         int fragment = 0;
         List<Packer.Slot> slots = packed.stream().flatMap(e -> e.slots().stream()).toList();
-        for (Change c : changes) {
+        Mapping[] placed = new Mapping[changes.size()];
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
             removeOld(h, c, gen, batch);
             Stored data = c.data();
-            if (data != null && data.packed()) {
+            if (data == null) {
+                if (needsHole(h, c)) {
+                    batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
+                }
+                continue;
+            }
+            if (c.match().entry() != null) {
+                placed[i] = c.match().entry();
+            } else if (c.match().twin() >= 0) {
+                placed[i] = placed[c.match().twin()];
+            } else if (data.packed()) {
                 Packer.Slot s = slots.get(fragment++);
                 Packer.PackedExtent pe = packed.get(s.extent());
                 long at = extents.get(extents.size() - packed.size() + s.extent()).offset();
-                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(at, data.length(), data.crc(), s.offset(),
-                        pe.units(), data.codec()).encode());
-            } else if (data != null) {
+                placed[i] = new Mapping(at, data.length(), data.crc(), s.offset(), pe.units(), data.codec());
+            } else {
                 Extent e = extents.get(extent);
                 long offset = e.offset() + within;
                 within += vbs;
@@ -150,10 +178,9 @@ final class Writer {
                     within = 0;
                 }
                 run.add(offset, data.bytes());
-                batch.put(Keys.map(h.id, c.block(), gen), new Mapping(offset, vbs, data.crc()).encode());
-            } else if (needsHole(h, c)) {
-                batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
+                placed[i] = new Mapping(offset, vbs, data.crc());
             }
+            batch.put(Keys.map(h.id, c.block(), gen), placed[i].encode());
         }
         for (int i = 0; i < packed.size(); i++) {
             Packer.PackedExtent pe = packed.get(i);
@@ -162,6 +189,9 @@ final class Writer {
             packer.fill(pe, fragments, out);
             engine.refs.created(batch, e.offset(), pe.slots().size());
             run.add(e.offset(), out);
+        }
+        if (dedup.active()) {
+            enter(changes, placed, batch);
         }
         run.flush();
         h.referenced += dRef;
@@ -173,6 +203,21 @@ final class Writer {
         catalog.touch(h);
         space.checkThreshold();
         return run.written();
+    }
+
+    /** Enters the blocks this write stored in the dedup table, then gives their twins in the write an owner each. */
+    private void enter(List<Change> changes, Mapping[] placed, Batch batch) {
+        for (int i = 0; i < changes.size(); i++) {
+            if (placed[i] != null && changes.get(i).match().stores()) {
+                engine.ddt.insert(batch, changes.get(i).data().hash(), placed[i].encode());
+            }
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i).match().twin() >= 0) {
+                engine.refs.share(batch, placed[i].offset()); // after the extent's creation recorded its first owners
+                engine.ddt.referenceAdded(batch, placed[i]);
+            }
+        }
     }
 
     /**
@@ -271,14 +316,31 @@ final class Writer {
         }
     }
 
-    /** Bytes the changes give back to the pool: old versions nobody else holds. */
+    /**
+     * Bytes the changes give back to the pool: extents whose every owner goes (old versions nobody
+     * else holds), less those this write shares again.
+     */
     private long freedBytes(DatasetRecord h, List<Change> changes) {
-        long freed = 0;
+        Map<Long, long[]> dropped = new HashMap<>(); // extent offset -> {owners dropped, extent bytes}
         for (Change c : changes) {
             BlockMap.Version cur = c.cur();
-            if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()
-                    && !engine.refs.shared(engine.batch(), cur.mapping().offset())) {
-                freed += cur.mapping().extentBytes(engine.allocator.unit());
+            if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()) {
+                long[] d = dropped.computeIfAbsent(cur.mapping().offset(), k -> new long[2]);
+                d[0]++;
+                d[1] = cur.mapping().extentBytes(engine.allocator.unit());
+            }
+        }
+        Map<Long, Integer> added = new HashMap<>();
+        for (Change c : changes) {
+            if (c.match().entry() != null) {
+                added.merge(c.match().entry().offset(), 1, Integer::sum);
+            }
+        }
+        long freed = 0;
+        for (Map.Entry<Long, long[]> e : dropped.entrySet()) {
+            long owners = 1 + engine.refs.extra(engine.batch(), e.getKey()) + added.getOrDefault(e.getKey(), 0);
+            if (owners <= e.getValue()[0]) {
+                freed += e.getValue()[1];
             }
         }
         return freed;
