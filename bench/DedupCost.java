@@ -2,18 +2,29 @@
 // real RocksDB store (the pool's RocksKeyValueStore) with N entries of random SHA-256 hashes pointing
 // at packed fragments (the larger, 20-byte map value), in batches as a pool would commit them, then
 // reopens the store (recovering the log into SST files) and reports bytes per entry; times N lookups
-// of present and absent hashes with a cold and a warm cache. Java's source-file mode:
+// of present and absent hashes with a cold and a warm cache. Then the same N unique blocks through
+// a whole pool (file device, RocksDB): written once to a volume with dedup=off and once to one with
+// dedup=on in two fresh pools, so the difference of their metadata is what the table costs there
+// (entries, back references, counts, and RocksDB's own overhead), and the DedupStats the pool
+// reports. Java's source-file mode:
 //
 //   mvn -q -o -pl thin-pool compile dependency:build-classpath -Dmdep.outputFile=build/classpath
 //   java -cp thin-pool/build/classes:$(cat thin-pool/build/classpath) bench/DedupCost.java [N] [CACHE_MIB]
 //
 // Not part of the product.
 import io.cistern.thinpool.compress.Codec;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.dedup.DedupTable;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.RocksKeyValueStore;
 import io.cistern.thinpool.meta.PackedMapping;
+import io.cistern.thinpool.pool.Pool;
+import io.cistern.thinpool.pool.PoolConfig;
+import io.cistern.thinpool.pool.Volume;
+import io.cistern.thinpool.pool.VolumeSpec;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -62,9 +73,62 @@ public class DedupCost {
                         s.bytesPerCachedEntry(), cacheBytes >> 20, cacheBytes / s.bytesPerCachedEntry());
             }
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            delete(dir);
+        }
+        long off = poolMetadata(n, Dedup.OFF, cacheBytes);
+        long on = poolMetadata(n, Dedup.ON, cacheBytes);
+        System.out.printf("through the pool: metadata SST bytes %d with dedup off, %d with dedup on: %.1f bytes per"
+                + " DDT entry on disk%n", off, on, (double) (on - off) / n);
+    }
+
+    /** Writes n unique lz4-compressible blocks to a new pool's volume; returns its metadata's SST bytes. */
+    static long poolMetadata(int n, Dedup dedup, long cacheBytes) throws Exception {
+        Path dir = Files.createTempDirectory("ddt-pool");
+        try {
+            Path meta = dir.resolve("meta");
+            PoolConfig config = PoolConfig.defaults().withDedupCacheBytes(cacheBytes);
+            long start = System.nanoTime();
+            try (Pool pool = Pool.createOnFile(dir.resolve("pool.img"), (long) n * 4096 + (1L << 30), false, meta, config)) {
+                Volume v = pool.createVolume("v", VolumeSpec.sparse((long) n * 4096).withCompression(Compression.LZ4)
+                        .withDedup(dedup));
+                ByteBuffer run = ByteBuffer.allocate(256 * 4096);
+                for (int b = 0; b < n; b += 256) {
+                    int count = Math.min(256, n - b);
+                    run.clear();
+                    for (int i = 0; i < count; i++) {
+                        block(b + i, run);
+                    }
+                    v.write((long) b * 4096, run.flip(), false).join();
+                }
+                pool.flush().join();
+                System.out.printf("pool, dedup=%s: %d blocks written in %.1f s; %s%n", dedup, n,
+                        (System.nanoTime() - start) / 1e9, pool.properties().dedup());
             }
+            try (RocksKeyValueStore store = new RocksKeyValueStore(meta, 64 << 20)) {
+                // reopened: the log recovered into SST files
+            }
+            return size(meta, ".sst");
+        } finally {
+            delete(dir);
+        }
+    }
+
+    /** Block {@code i}: unique (its number, then a random quarter), the rest text that lz4 halves. */
+    static void block(int i, ByteBuffer out) {
+        Random r = new Random(i);
+        int start = out.position();
+        out.putInt(i);
+        while (out.position() < start + 1024) {
+            out.put((byte) r.nextInt());
+        }
+        while (out.position() < start + 4096) {
+            out.put((byte) ('a' + (out.position() % 23)));
+        }
+    }
+
+    static void delete(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
