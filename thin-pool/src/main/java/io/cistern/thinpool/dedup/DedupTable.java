@@ -5,7 +5,6 @@ import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DedupKeys;
 import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.PackedMapping;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,21 +51,6 @@ public final class DedupTable {
             this.allocated = in.remaining() >= 16 ? in.getLong() : 0;
             this.referenced = in.remaining() >= 8 ? in.getLong() : 0;
         }
-    }
-
-    /**
-     * The map value to share for {@code block} with hash {@code hash}, or null to store it anew.
-     * With {@link Dedup#VERIFY} a hash match counts only if {@code verifier} finds the same bytes.
-     */
-    public byte[] find(Batch batch, byte[] hash, ByteBuffer block, Dedup mode, Verifier verifier) throws IOException {
-        if (mode == Dedup.OFF) {
-            return null;
-        }
-        byte[] value = lookup(batch, hash);
-        if (value == null || mode == Dedup.ON) {
-            return value;
-        }
-        return verifier.sameBytes(value, block) ? value : null;
     }
 
     /** The entry for {@code hash} as of {@code batch}, or null. */
@@ -116,6 +100,15 @@ public final class DedupTable {
         if (lookup(batch, hash) != null) {
             return false;
         }
+        enter(batch, hash, mapValue);
+        return true;
+    }
+
+    /**
+     * Enters a block just stored as {@code mapValue} whose hash {@link #lookup} found absent in this
+     * batch (the writer knows, and spares the second lookup {@link #insert} would make).
+     */
+    public void enter(Batch batch, byte[] hash, byte[] mapValue) {
         batch.put(DedupKeys.entry(hash), mapValue);
         batch.put(DedupKeys.backref(PackedMapping.extentOf(mapValue), fragmentOffset(mapValue)),
                 Arrays.copyOf(hash, DedupKeys.BACKREF_HASH_BYTES));
@@ -125,7 +118,6 @@ public final class DedupTable {
         allocated += length;
         referenced += length; // the map entry the writer makes for it
         saveCounts(batch);
-        return true;
     }
 
     /** The extent at {@code extentOffset} is freed in {@code batch}: drops its entries. Returns how many. */

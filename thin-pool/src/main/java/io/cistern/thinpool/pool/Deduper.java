@@ -56,9 +56,12 @@ final class Deduper {
         return h.dedup != Dedup.OFF && data.hash() == null ? data.hashed(hasher) : data;
     }
 
-    /** Where a new block's bytes come from: a table entry's block, an earlier block of the write, or itself. */
-    record Match(Mapping entry, int twin) {
-        static final Match NONE = new Match(null, -1);
+    /**
+     * Where a new block's bytes come from: a table entry's block, an earlier block of the write, or
+     * itself; {@code enter}: stored, and its hash is in neither the table nor earlier in the write.
+     */
+    record Match(Mapping entry, int twin, boolean enter) {
+        static final Match NONE = new Match(null, -1, false);
 
         boolean stores() {
             return entry == null && twin < 0;
@@ -89,20 +92,28 @@ final class Deduper {
             Integer earlier = stored.get(key);
             if (earlier != null) {
                 boolean same = mode == Dedup.ON || storing.get(earlier).block().equals(data.block());
-                return same ? new Match(null, earlier) : Match.NONE; // a collision is stored apart, not entered
-            }
-            byte[] value;
-            try {
-                value = engine.ddt.find(engine.batch(), data.hash(), data.block(), mode, verifier);
-            } catch (IOException e) {
-                value = null; // unreadable: store the block anew rather than share what cannot be compared
-            }
-            if (value != null) {
-                return new Match(Mapping.decode(value), -1);
+                return same ? new Match(null, earlier, false) : Match.NONE; // a collision is stored apart, not entered
             }
             stored.put(key, index);
             storing.put(index, data);
-            return Match.NONE;
+            byte[] value = engine.ddt.lookup(engine.batch(), data.hash());
+            if (value == null) {
+                return new Match(null, -1, true);
+            }
+            if (mode == Dedup.ON || sameBytes(value, data.block())) {
+                stored.remove(key);
+                storing.remove(index);
+                return new Match(Mapping.decode(value), -1, false);
+            }
+            return Match.NONE; // a collision: stored apart, the table keeps the first
+        }
+
+        private boolean sameBytes(byte[] value, ByteBuffer block) {
+            try {
+                return verifier.sameBytes(value, block);
+            } catch (IOException e) {
+                return false; // unreadable: store the block anew rather than share what cannot be compared
+            }
         }
     }
 }

@@ -208,8 +208,8 @@ final class Writer {
     /** Enters the blocks this write stored in the dedup table, then gives their twins in the write an owner each. */
     private void enter(List<Change> changes, Mapping[] placed, Batch batch) {
         for (int i = 0; i < changes.size(); i++) {
-            if (placed[i] != null && changes.get(i).match().stores()) {
-                engine.ddt.insert(batch, changes.get(i).data().hash(), placed[i].encode());
+            if (changes.get(i).match().enter()) {
+                engine.ddt.enter(batch, changes.get(i).data().hash(), placed[i].encode());
             }
         }
         for (int i = 0; i < changes.size(); i++) {
