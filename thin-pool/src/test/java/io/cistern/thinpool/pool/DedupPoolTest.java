@@ -5,6 +5,7 @@ import static io.cistern.thinpool.pool.TestPools.bytes;
 import static io.cistern.thinpool.pool.TestPools.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cistern.thinpool.compress.Compression;
@@ -69,6 +70,36 @@ class DedupPoolTest {
                 assertEquals(1.0, p.dedupRatio(), 1e-9);
                 assertClean(pool);
             }
+        }
+    }
+
+    @Test
+    void sharedBlocksNeedNoSpaceAndFreeNoneUntilTheirLastOwnerGoes() throws Exception {
+        try (Pool pool = TestPools.memory(16 * MiB)) {
+            ByteBuffer data = random(4, (int) (9 * MiB));
+            Volume a = pool.createVolume("a", VolumeSpec.sparse(10 * MiB).withCompression(Compression.OFF).withDedup(Dedup.ON));
+            Volume b = pool.createVolume("b", VolumeSpec.sparse(10 * MiB).withCompression(Compression.OFF).withDedup(Dedup.ON));
+            a.write(0, data.duplicate(), false).join();
+            long available = pool.properties().available();
+            assertTrue(available < 9 * MiB, "the pool could not hold the data twice: " + available);
+            b.write(0, data.duplicate(), true).join(); // fits: nothing to allocate
+            assertEquals(available, pool.properties().available());
+            // b's old blocks are a's too: overwriting them frees nothing, so 9 MiB of new data does not fit
+            PoolException e = assertThrows(PoolException.class, () -> join(b.write(0, random(5, (int) (9 * MiB)), true)));
+            assertEquals(PoolException.Kind.OUT_OF_SPACE, e.kind());
+            assertArrayEquals(bytes(data), bytes(b.read(0, (int) (9 * MiB)).join()), "refused before any change");
+            a.write(0, data.duplicate(), true).join(); // rewriting what a block holds: shared again, never freed
+            assertEquals(available, pool.properties().available());
+            assertArrayEquals(bytes(data), bytes(a.read(0, (int) (9 * MiB)).join()));
+            assertClean(pool);
+        }
+    }
+
+    private static void join(java.util.concurrent.CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (RuntimeException) e.getCause();
         }
     }
 
