@@ -178,7 +178,7 @@ cistern {
   pools.shm {
     file = "shm.pool"
     size = ${POOL_MIB}M
-    volumes { v { size = ${SIZE_MIB}M, sparse = true, volblocksize = 4K } }
+    volumes { v { size = ${SIZE_MIB}M, sparse = true, volblocksize = 4K, compression = off, dedup = off } }
   }
 }
 CONF
@@ -260,7 +260,7 @@ cistern {
   pools.disk {
     file = "disk.pool"
     size = $(( BIG_GIB + 2 ))G
-    volumes { v { size = ${BIG_GIB}G, sparse = true, volblocksize = 4K } }
+    volumes { v { size = ${BIG_GIB}G, sparse = true, volblocksize = 4K, compression = off, dedup = off } }
   }
 }
 CONF
