@@ -83,6 +83,8 @@ class OsImageExperimentTest {
             double dedup = logicalToAllocated(target, "dd");
             double together = logicalToAllocated(target, "both");
             assertTrue(dedup >= 1.9, "dedup of the two installs " + IdealRatios.x(dedup) + " < 1.9x");
+            double dedupratio = target.pool("dd").properties().dedupRatio();
+            assertEquals(dedup, dedupratio, 0.01, "the pool's DEDUP is what its allocation shows");
             assertTrue(together >= 3.4, "compression and dedup together " + IdealRatios.x(together) + " < 3.4x");
         }
     }
@@ -112,8 +114,8 @@ class OsImageExperimentTest {
             lines.add(String.format(Locale.ROOT, "%-10s %11d %11d %13s %9s", name, p.used(), p.logicalused(),
                     IdealRatios.x(p.compressratio()), best));
         }
-        lines.add(String.format(Locale.ROOT, "%-6s %11s %11s %15s %9s %s", "pool", "allocated", "logical", "logical/alloc",
-                "ideal", "seeds' ZFS (CentOS 6.3, 8K)"));
+        lines.add(String.format(Locale.ROOT, "%-6s %11s %11s %15s %9s %6s %s", "pool", "allocated", "logical", "logical/alloc",
+                "ideal", "DEDUP", "seeds' ZFS (CentOS 6.3, 8K)"));
         for (String pool : List.of("comp", "dd", "both")) {
             PoolProperties p = target.pool(pool).properties();
             long logical = 0;
@@ -130,8 +132,11 @@ class OsImageExperimentTest {
                 case "dd" -> "dedupratio 1.68x";
                 default -> "-";
             };
-            lines.add(String.format(Locale.ROOT, "%-6s %11d %11d %15s %9s %s", pool, p.allocated(), logical,
-                    IdealRatios.x(IdealRatios.ratio(logical, p.allocated())), best, seeds));
+            lines.add(String.format(Locale.ROOT, "%-6s %11d %11d %15s %9s %6s %s", pool, p.allocated(), logical,
+                    IdealRatios.x(IdealRatios.ratio(logical, p.allocated())), best, IdealRatios.x(p.dedupRatio()), seeds));
+            if (p.dedup().entries() > 0) {
+                lines.add("       dedup table: " + p.dedup());
+            }
         }
         return String.join("\n", lines) + "\n" + IdealRatios.table(ideal);
     }
