@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -33,9 +34,6 @@ final class VolumeIo {
     private final Engine engine;
     private final Catalog catalog;
     private final BlockMap map;
-    /** Blocks of one write from which its blocks are stored in parallel. */
-    private static final int PARALLEL_BLOCKS = 16;
-
     private final Writer writer;
     private final Deduper deduper;
     /** Each head's settings as last seen on the metadata thread: what callers store blocks with. */
@@ -80,10 +78,10 @@ final class VolumeIo {
     }
 
     /**
-     * Tests each whole block for zeros, compresses, sums and (if the volume dedups) hashes it off the
-     * metadata thread: on the caller's thread, and for a large write on the common fork-join pool's
-     * threads too, in parallel. Then records the write on the metadata thread and writes the data
-     * on a writer thread.
+     * Tests each whole block for zeros, compresses, sums and (if the volume dedups) hashes it: on the
+     * caller's thread for a small write that only needs the zero test and the sum, else on the
+     * {@link Preparer}'s threads, in parallel. Then records the write on the metadata thread (which
+     * waits for the preparation if it gets there first) and writes the data on a writer thread.
      */
     CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer data, boolean fua) {
         ByteBuffer src = data.duplicate();
@@ -93,17 +91,26 @@ final class VolumeIo {
         boolean[] partial = new boolean[count];
         Setting setting = settings.getOrDefault(id, Setting.DEFAULT);
         Function<ByteBuffer, byte[]> hasher = setting.dedup() == Dedup.OFF ? null : deduper.hasher();
-        IntStream range = IntStream.range(0, count);
-        (count >= PARALLEL_BLOCKS ? range.parallel() : range).forEach(i -> {
+        IntConsumer prepare = i -> {
             long at = (first + i) * vbs - offset; // block start relative to the data
             if (at < 0 || at + vbs > src.remaining()) {
                 partial[i] = true;
             } else {
                 blocks[i] = Stored.of(src.slice(src.position() + (int) at, vbs), setting.compression(), hasher);
             }
-        });
+        };
+        CompletableFuture<Void> prepared;
+        if (count < Preparer.CHUNK_BLOCKS && setting.compression().off() && hasher == null) {
+            IntStream.range(0, count).forEach(prepare);
+            prepared = CompletableFuture.completedFuture(null);
+        } else {
+            prepared = Preparer.forEach(count, prepare);
+        }
         CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
+        // Queued at once, so the metadata thread takes the write in its place among everything else
+        // submitted (a flush or snapshot after it includes it); by its turn the blocks are usually ready.
         Callable<Void> op = () -> {
+            prepared.join();
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.remaining());
             settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
