@@ -14,7 +14,8 @@ import java.util.Set;
  * The properties a request sets, all checked before any is applied: settable ones typed, read-only
  * and unknown ones refused by name.
  */
-record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, OptionalInt volblocksize) {
+record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, OptionalInt volblocksize,
+                       Optional<Boolean> shareiscsi) {
     private static final Set<String> COMPUTED = Set.of("type", "creation", "used", "available", "referenced",
             "compressratio", "origin", "refreservation", "usedbysnapshots", "usedbydataset", "usedbychildren",
             "usedbyrefreservation", "written", "logicalused", "logicalreferenced", "refcompressratio", "guid");
@@ -22,7 +23,7 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
     /** {@code atCreation}: volblocksize may be chosen (volsize is then a field of its own). */
     static PropertyChanges parse(Object properties, boolean atCreation) {
         if (properties == null) {
-            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty());
+            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty());
         }
         if (!(properties instanceof JsonObject p)) {
             throw ApiException.badRequest("'properties' must be a JSON object");
@@ -33,8 +34,6 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
                         + (name.equals("refreservation") ? " (a volume is reserved unless created sparse)" : ""));
             }
             switch (name) {
-                case "shareiscsi" -> throw ApiException.badRequest("shareiscsi cannot be set yet; map the volume as a"
-                        + " LUN in the configuration");
                 case "volblocksize" -> {
                     if (!atCreation) {
                         throw ApiException.badRequest("property 'volblocksize' is fixed at creation");
@@ -45,7 +44,7 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
                         throw ApiException.badRequest("give volsize as the 'volsize' field, not as a property");
                     }
                 }
-                case "readonly" -> { }
+                case "readonly", "shareiscsi" -> { }
                 default -> throw ApiException.badRequest("unknown property '" + name + "'");
             }
         }
@@ -54,11 +53,13 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
             throw ApiException.badRequest("volblocksize too large: " + blocksize.getAsLong());
         }
         return new PropertyChanges(Requests.bytes(p, "volsize"), Requests.flag(p, "readonly"),
-                blocksize.isPresent() ? OptionalInt.of((int) blocksize.getAsLong()) : OptionalInt.empty());
+                blocksize.isPresent() ? OptionalInt.of((int) blocksize.getAsLong()) : OptionalInt.empty(),
+                Requests.flag(p, "shareiscsi"));
     }
 
     /**
-     * Applies the changes to volume {@code local}: readonly=off first (a read-only volume cannot be
+     * Applies the pool's changes to volume {@code local} (shareiscsi is the appliance's: see
+     * {@link DatasetResource}): readonly=off first (a read-only volume cannot be
      * resized), readonly=on last; if the resize is refused, readonly goes back, so nothing changed.
      */
     void apply(Pool pool, String local) {
