@@ -77,6 +77,9 @@ class DatasetApiTest {
                 "refcompressratio", "compression", "dedup", "guid", "shareiscsi"),
                 java.util.Set.copyOf(v.getJsonObject("properties").fieldNames()));
         assertEquals(16 * MiB, ((Number) value(v, "volsize")).longValue());
+        assertTrue(a.body().contains("\"volsize\":{\"value\":16777216,"), "sizes are whole numbers: " + a.body());
+        assertTrue(a.body().contains("\"volblocksize\":{\"value\":8192,"), a.body());
+        assertTrue(a.body().contains("\"compressratio\":{\"value\":1.0,"), "ratios are decimal: " + a.body());
         assertEquals("local", source(v, "volsize"));
         assertEquals(8192, ((Number) value(v, "volblocksize")).intValue());
         assertEquals("off", value(v, "readonly"));
