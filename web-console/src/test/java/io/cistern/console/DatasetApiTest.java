@@ -205,7 +205,10 @@ class DatasetApiTest {
                 "property 'refreservation' is read-only (a volume is reserved unless created sparse)"},
             {"{\"properties\":{\"shareiscsi\":\"yes\"}}", "'shareiscsi' must be true, false, \"on\" or \"off\": yes"},
             {"{\"properties\":{\"volsize\":0}}", "'volsize' must be a positive whole number of bytes: 0"},
-            {"{\"properties\":{\"compression\":\"lz4\"}}", "unknown property 'compression'"},
+            {"{\"properties\":{\"compression\":\"lz5\"}}",
+                "bad compression 'lz5': expected off, on, lz4, zstd or zstd-1 ... zstd-19"},
+            {"{\"properties\":{\"dedup\":true}}", "'dedup' must be a string: true"},
+            {"{\"properties\":{\"colour\":\"lz4\"}}", "unknown property 'colour'"},
             {"{\"properties\":7}", "'properties' must be a JSON object"},
             {"{\"volsize\":7}", "unknown field 'volsize' (known: properties)"},
         };
@@ -314,6 +317,21 @@ class DatasetApiTest {
                         .put("size", MiB)))
                 .put("acl", new JsonArray().add("iqn.1994-05.com.redhat:h")).put("chap", false)), targets);
         assertEquals(new JsonArray(), api.get("/sessions").array());
+    }
+
+    @Test
+    void compressionAndDedupAreChosenAtCreationAndChangedLater() {
+        ApiFixture.Answer a = api.post("/datasets", new JsonObject().put("name", "tank/raw").put("volsize", MiB)
+                .put("properties", new JsonObject().put("compression", "off").put("dedup", "verify")));
+        assertEquals(201, a.status(), a.body());
+        assertEquals("off", value(a.json(), "compression"));
+        assertEquals("verify", value(a.json(), "dedup"));
+        ApiFixture.Answer changed = api.patch("/datasets/tank/raw", new JsonObject().put("properties",
+                new JsonObject().put("compression", "zstd-3").put("dedup", "off")));
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(tank.properties("raw").asMap().get("compression"), value(changed.json(), "compression"));
+        assertTrue(((String) value(changed.json(), "compression")).startsWith("zstd"), changed.body());
+        assertEquals("off", value(changed.json(), "dedup"));
     }
 
     @Test

@@ -106,7 +106,9 @@ public final class DatasetResource {
         long volsize = Requests.bytes(body, "volsize").orElseThrow(() -> ApiException.badRequest("'volsize' is required"));
         boolean sparse = Requests.flag(body, "sparse").orElse(false); // zfs create -V reserves unless -s
         PropertyChanges changes = PropertyChanges.parse(body.getValue("properties"), true);
-        VolumeSpec spec = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
+        VolumeSpec plain = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
+        VolumeSpec compressed = changes.compression().map(plain::withCompression).orElse(plain);
+        VolumeSpec spec = changes.dedup().map(compressed::withDedup).orElse(compressed);
         name.on(appliance, pool -> {
             pool.createVolume(name.local(), spec);
             if (changes.readonly().orElse(false)) {

@@ -2,6 +2,8 @@ package io.cistern.console.resources;
 
 import io.cistern.console.http.ApiException;
 import io.cistern.console.http.Requests;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.vertx.core.json.JsonObject;
@@ -9,13 +11,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The properties a request sets, all checked before any is applied: settable ones typed, read-only
  * and unknown ones refused by name.
  */
 record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, OptionalInt volblocksize,
-                       Optional<Boolean> shareiscsi) {
+                       Optional<Compression> compression, Optional<Dedup> dedup, Optional<Boolean> shareiscsi) {
     private static final Set<String> COMPUTED = Set.of("type", "creation", "used", "available", "referenced",
             "compressratio", "origin", "refreservation", "usedbysnapshots", "usedbydataset", "usedbychildren",
             "usedbyrefreservation", "written", "logicalused", "logicalreferenced", "refcompressratio", "guid");
@@ -23,7 +26,8 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
     /** {@code atCreation}: volblocksize may be chosen (volsize is then a field of its own). */
     static PropertyChanges parse(Object properties, boolean atCreation) {
         if (properties == null) {
-            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty());
+            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
         }
         if (!(properties instanceof JsonObject p)) {
             throw ApiException.badRequest("'properties' must be a JSON object");
@@ -44,7 +48,7 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
                         throw ApiException.badRequest("give volsize as the 'volsize' field, not as a property");
                     }
                 }
-                case "readonly", "shareiscsi" -> { }
+                case "readonly", "shareiscsi", "compression", "dedup" -> { }
                 default -> throw ApiException.badRequest("unknown property '" + name + "'");
             }
         }
@@ -54,7 +58,23 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
         }
         return new PropertyChanges(Requests.bytes(p, "volsize"), Requests.flag(p, "readonly"),
                 blocksize.isPresent() ? OptionalInt.of((int) blocksize.getAsLong()) : OptionalInt.empty(),
-                Requests.flag(p, "shareiscsi"));
+                word(p, "compression", Compression::parse), word(p, "dedup", Dedup::parse), Requests.flag(p, "shareiscsi"));
+    }
+
+    /** A property given as a word ("lz4", "verify"), as the pool reads it. */
+    private static <T> Optional<T> word(JsonObject p, String name, Function<String, T> parse) {
+        Object v = p.getValue(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw ApiException.badRequest("'" + name + "' must be a string: " + v);
+        }
+        try {
+            return Optional.of(parse.apply(s));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /**
@@ -78,6 +98,8 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
             }
             throw e;
         }
+        compression.ifPresent(c -> pool.setCompression(local, c));
+        dedup.ifPresent(d -> pool.setDedup(local, d));
         if (readonly.isPresent() && readonly.get() && !wasReadonly) {
             pool.setReadonly(local, true);
         }
