@@ -2,6 +2,7 @@ package io.cistern.cli;
 
 import io.cistern.cli.api.ApiClient;
 import io.cistern.cli.api.Endpoint;
+import io.cistern.cli.config.ReloadCommand;
 import io.cistern.cli.dataset.CloneCommand;
 import io.cistern.cli.dataset.CreateCommand;
 import io.cistern.cli.dataset.DestroyCommand;
@@ -38,7 +39,7 @@ public final class Cli {
         for (Command c : List.of(new CreateCommand(), new ListCommand(), new GetCommand(), new SetCommand(),
                 new SnapshotCommand(), new CloneCommand(), new RollbackCommand(), new DestroyCommand(),
                 new RenameCommand(), new PoolListCommand(), new PoolStatusCommand(), new PoolScrubCommand(),
-                new TargetListCommand(), new SessionListCommand())) {
+                new TargetListCommand(), new SessionListCommand(), new ReloadCommand())) {
             String[] words = c.usage().split(" ");
             COMMANDS.put(words[0].equals("pool") || words[0].equals("target") || words[0].equals("session")
                     ? words[0] + " " + words[1] : words[0], c);

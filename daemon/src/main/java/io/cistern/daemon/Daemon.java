@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,29 +28,38 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final IscsiServer server;
-    private final ApiServer api;
     private final Targets targets;
     private final Pools pools;
     private final Path dataDir;
+    private final Supplier<Config> source;
+    private ApiServer api; // set once, as start returns: the API serves this daemon
     private Config running;
 
-    private Daemon(IscsiServer server, ApiServer api, Targets targets, Pools pools, Path dataDir, Config running) {
+    private Daemon(IscsiServer server, Targets targets, Pools pools, Path dataDir, Supplier<Config> source,
+                   Config running) {
         this.server = server;
-        this.api = api;
         this.targets = targets;
         this.pools = pools;
         this.dataDir = dataDir;
+        this.source = source;
         this.running = running;
+    }
+
+    /** {@link #start(Config, Supplier)} of a configuration that is not read from a file: a reload applies it again. */
+    public static Daemon start(Config config) throws IOException {
+        return start(config, () -> config);
     }
 
     /**
      * Starts the appliance described by {@code config} (resolved, with reference.conf under it). It is
-     * validated first: on any problem nothing is created or bound.
+     * validated first: on any problem nothing is created or bound. {@code source} reads the
+     * configuration again for {@link #reload()}.
      *
      * @throws InvalidConfigException with every problem of the configuration
      */
-    public static Daemon start(Config config) throws IOException {
+    public static Daemon start(Config config, Supplier<Config> source) throws IOException {
         Config c = ConfigValidator.valid(config).getConfig("cistern");
+        Logging.apply(c.getConfig("logging"));
         Path dataDir = Path.of(c.getString("data-dir"));
         Files.createDirectories(dataDir);
         Pools pools = Pools.open(c, dataDir);
@@ -59,10 +69,11 @@ public final class Daemon implements AutoCloseable {
             IscsiServer server = new IscsiServer(targets.registry(), fabric(c.getConfig("iscsi")));
             server.start(List.copyOf(targets.portals()));
             try {
-                ApiServer api = ApiServer.start(new DaemonAppliance(pools, targets, server),
+                Daemon daemon = new Daemon(server, targets, pools, dataDir, source, c);
+                daemon.api = ApiServer.start(new DaemonAppliance(daemon, pools, targets, server),
                         ApiTokens.load(dataDir.resolve("api.token"), c.getStringList("api.token-sha256")),
                         c.getStringList("api.listen").stream().map(p -> PortalAddress.parse(p, 0).socketAddress()).toList());
-                return new Daemon(server, api, targets, pools, dataDir, c);
+                return daemon;
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
@@ -75,7 +86,17 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Applies a changed configuration without a restart: new pools and declared
+     * Reads the configuration again (the file given at start, with its includes and the environment's
+     * overrides) and applies it: SIGHUP and {@code cistern reload}.
+     *
+     * @throws InvalidConfigException with every problem of the configuration; then nothing changes
+     */
+    public List<String> reload() throws IOException {
+        return reload(source.get());
+    }
+
+    /**
+     * Applies a changed configuration without a restart: the logging levels, new pools and declared
      * volumes, targets and LUNs added, changed or removed, portals bound or released. Sessions of
      * targets it does not touch go on untouched. What only a restart can change (the iSCSI settings,
      * the data directory, an open pool's settings) is reported, not applied. Returns what changed.
@@ -85,6 +106,10 @@ public final class Daemon implements AutoCloseable {
     public synchronized List<String> reload(Config config) throws IOException {
         Config c = ConfigValidator.valid(config).getConfig("cistern");
         List<String> changes = new ArrayList<>();
+        if (!c.getConfig("logging").equals(running.getConfig("logging"))) {
+            Logging.apply(c.getConfig("logging"));
+            changes.add("logging levels changed");
+        }
         if (!Path.of(c.getString("data-dir")).equals(dataDir)) {
             changes.add("data-dir changed: it applies after a restart");
         } else {
@@ -119,14 +144,9 @@ public final class Daemon implements AutoCloseable {
      * good (the property is stored with the volume). Returns what changed.
      */
     public synchronized List<String> shareiscsi(String path, boolean on) throws IOException {
-        Shares.set(pools, running, path, on);
-        return targets.apply(Shares.withShares(TargetSpec.all(running), running, pools), server.sessions());
-    }
-
-    /** Whether {@code pool/volume} is exported by some target now (configured or shared). */
-    public synchronized boolean exported(String path) {
-        return targets.specs().stream().anyMatch(t -> t.luns().values().stream()
-                .anyMatch(l -> l.volume().map(path::equals).orElse(false)));
+        List<TargetSpec> configured = TargetSpec.all(running);
+        Shares.set(pools, running, configured, path, on);
+        return targets.apply(Shares.withShares(configured, running, pools), server.sessions());
     }
 
     public IscsiServer server() {

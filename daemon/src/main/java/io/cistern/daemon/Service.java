@@ -26,10 +26,11 @@ public final class Service {
     }
 
     /**
-     * Runs {@code config} until a stop signal; the exit status. SIGHUP reloads: {@code reload} reads
-     * the configuration again, and the daemon applies the difference (a bad file changes nothing).
+     * Runs {@code config} until a stop signal; the exit status. SIGHUP reloads ({@link Daemon#reload()}):
+     * {@code source} reads the configuration again, and the daemon applies the difference (a bad file
+     * changes nothing).
      */
-    public static int run(Config config, Supplier<Config> reload) throws Exception {
+    public static int run(Config config, Supplier<Config> source) throws Exception {
         SystemdNotify systemd = SystemdNotify.fromEnvironment();
         CountDownLatch stop = new CountDownLatch(1);
         // Handled rather than left to the JVM's shutdown hooks: the stop then runs on this thread,
@@ -48,10 +49,10 @@ public final class Service {
             t.setContextClassLoader(Service.class.getClassLoader()); // made lazily, from the signal thread
             return t;
         });
-        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(started.join(), reload, systemd)));
+        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(started.join(), systemd)));
         Daemon daemon;
         try {
-            daemon = Daemon.start(config);
+            daemon = Daemon.start(config, source);
         } catch (Exception e) {
             started.completeExceptionally(e);
             reloader.shutdownNow();
@@ -67,11 +68,11 @@ public final class Service {
         return 0;
     }
 
-    private static void reload(Daemon daemon, Supplier<Config> reload, SystemdNotify systemd) {
+    private static void reload(Daemon daemon, SystemdNotify systemd) {
         log.info("SIGHUP: reloading the configuration");
         systemd.reloading();
         try {
-            daemon.reload(reload.get());
+            daemon.reload();
         } catch (InvalidConfigException e) {
             log.error("reload failed, nothing changed: the configuration has {} problem(s):\n{}", e.problems().size(),
                     e.getMessage());

@@ -71,14 +71,28 @@ final class Shares {
                 spec.chap(), luns);
     }
 
-    /** Turns the export of {@code pool/volume} on or off (the caller then applies the targets again). */
-    static void set(Pools pools, Config cistern, String path, boolean on) {
+    /**
+     * Turns the export of {@code pool/volume} on or off (the caller then applies the targets again).
+     * Everything it refuses is checked before anything changes.
+     *
+     * @throws IllegalStateException without a share target, or for a volume {@code configured} maps: only the
+     *     configuration changes its own LUNs
+     */
+    static void set(Pools pools, Config cistern, List<TargetSpec> configured, String path, boolean on) {
         if (!cistern.hasPath("share-target")) {
             throw new IllegalStateException("shareiscsi needs a share-target in the configuration (cistern.share-target)");
         }
         var volume = pools.volume(path);
         if (volume.getValue().snapshot()) {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "shareiscsi applies to volumes, not snapshots");
+        }
+        for (TargetSpec spec : configured) {
+            for (LunSpec lun : spec.luns().values()) {
+                if (lun.volume().map(path::equals).orElse(false)) {
+                    throw new IllegalStateException("'" + path + "' is LUN " + lun.lun() + " of target " + spec.key()
+                            + " in the configuration; change it there");
+                }
+            }
         }
         String name = volume.getValue().name();
         volume.getKey().setUserProperty(name, PROPERTY, on ? "on" : null);

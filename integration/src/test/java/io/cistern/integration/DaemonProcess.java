@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Configurations run this way set {@code api.listen = ["127.0.0.1:0"]} (or a port of their own):
@@ -89,6 +92,28 @@ final class DaemonProcess implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
+        }
+    }
+
+    /**
+     * The management API's address, from the line the daemon logs once it listens (with port 0 in
+     * {@code api.listen}, only the log knows it); the log must be this process's alone.
+     */
+    URI awaitApi() throws Exception {
+        Pattern listening = Pattern.compile("management API on \\[/([0-9.]+:\\d+)");
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (true) {
+            Matcher m = listening.matcher(output());
+            if (m.find()) {
+                return URI.create("http://" + m.group(1));
+            }
+            if (!process.isAlive()) {
+                fail("the appliance exited with " + process.exitValue() + " at start; log tail:\n" + tail());
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the management API did not listen within " + START_LIMIT + "; log tail:\n" + tail());
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -23,16 +23,21 @@ import java.util.Map;
 final class PoolTarget implements AutoCloseable {
     static final String IQN_PREFIX = "iqn.2026-11.io.cistern:";
 
+    /** The target of {@link #startSharing}: no LUN of its own, the share-target of {@code shareiscsi=on}. */
+    static final String SHARE_IQN = IQN_PREFIX + "share";
+
     private final Path dataDir;
     private final String pools;
     private List<String> volumes;
+    private final boolean sharing;
     private final int port;
     private Daemon daemon;
 
-    private PoolTarget(Path dataDir, String pools, List<String> volumes, int port) throws IOException {
+    private PoolTarget(Path dataDir, String pools, List<String> volumes, boolean sharing, int port) throws IOException {
         this.dataDir = dataDir;
         this.pools = pools;
         this.volumes = List.copyOf(volumes);
+        this.sharing = sharing;
         this.port = port;
         this.daemon = Daemon.start(config());
     }
@@ -42,7 +47,15 @@ final class PoolTarget implements AutoCloseable {
      * @param volumes the volumes to serve, as {@code pool/volume}
      */
     static PoolTarget start(Path dataDir, String pools, List<String> volumes) throws IOException {
-        return new PoolTarget(dataDir, pools, volumes, freePort());
+        return new PoolTarget(dataDir, pools, volumes, false, freePort());
+    }
+
+    /**
+     * The pools with one target, {@link #SHARE_IQN}, and no LUNs: volumes are made and exported with the CLI
+     * ({@code cistern create}, {@code cistern set shareiscsi=on}), as an operator does.
+     */
+    static PoolTarget startSharing(Path dataDir, String pools) throws IOException {
+        return new PoolTarget(dataDir, pools, List.of(), true, freePort());
     }
 
     private Config config() {
@@ -53,7 +66,10 @@ final class PoolTarget implements AutoCloseable {
                     "portals", List.of("127.0.0.1:" + port),
                     "luns", List.of(Map.of("lun", 0, "volume", v))));
         }
-        return ConfigFactory.parseString("cistern.pools { " + pools + " }")
+        if (sharing) {
+            targets.put("share", Map.of("iqn", SHARE_IQN, "portals", List.of("127.0.0.1:" + port), "luns", List.of()));
+        }
+        return ConfigFactory.parseString("cistern.pools { " + pools + " }" + (sharing ? "\ncistern.share-target = share" : ""))
                 .withValue("cistern.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))
                 .withValue("cistern.targets", ConfigValueFactory.fromMap(targets))
                 .withValue("cistern.api.listen", ConfigValueFactory.fromIterable(List.of("127.0.0.1:0")))
@@ -78,6 +94,17 @@ final class PoolTarget implements AutoCloseable {
 
     IscsiUrl url(String volume) {
         return new IscsiUrl("127.0.0.1", port, iqn(volume), 0);
+    }
+
+    /** LUN {@code lun} of the share target. */
+    IscsiUrl sharedUrl(int lun) {
+        return new IscsiUrl("127.0.0.1", port, SHARE_IQN, lun);
+    }
+
+    /** {@code bin/cistern}'s management commands against this daemon's API, with the token of its data directory. */
+    CisternCli cli() {
+        InetSocketAddress api = daemon.api().addresses().get(0);
+        return new CisternCli(java.net.URI.create("http://127.0.0.1:" + api.getPort()), dataDir.resolve("api.token"));
     }
 
     /** A logged-in raw client on {@code volume}'s target with its power-on unit attention cleared. */

@@ -1,9 +1,7 @@
 package io.cistern.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code shareiscsi}: a volume exported as the next free LUN of the share target, live (the logged-in
  * initiator sees REPORTED LUNS DATA HAS CHANGED and the new LUN), kept across a restart at the same
- * number, and withdrawn again; a snapshot cannot be shared.
+ * number, and withdrawn again; a snapshot cannot be shared, nor a LUN of the configuration unshared.
  */
 class ShareIscsiTest {
     private static final String IQN = "iqn.2026-11.io.cistern:share";
@@ -42,10 +40,8 @@ class ShareIscsiTest {
             c.login(RawIscsiClient.normalLoginKeys(IQN));
             c.clearUnitAttentions();
             assertEquals(List.of(0L), c.reportLuns());
-            assertFalse(daemon.exported("tank/b"));
             daemon.shareiscsi("tank/c", true);
             daemon.shareiscsi("tank/b", true);
-            assertTrue(daemon.exported("tank/b"));
             c.clearUnitAttentions(); // REPORTED LUNS DATA HAS CHANGED, then GOOD
             assertEquals(List.of(0L, 1L, 2L), c.reportLuns());
             daemon.shareiscsi("tank/c", false);
@@ -54,6 +50,9 @@ class ShareIscsiTest {
             daemon.pool("tank").snapshot("a", "s");
             Daemon first = daemon;
             assertThrows(RuntimeException.class, () -> first.shareiscsi("tank/a@s", true));
+            assertEquals("'tank/a' is LUN 0 of target t in the configuration; change it there",
+                    assertThrows(IllegalStateException.class, () -> first.shareiscsi("tank/a", false)).getMessage());
+            assertEquals(List.of(0L, 2L), c.reportLuns(), "a refusal changes nothing");
         } finally {
             daemon.close();
         }

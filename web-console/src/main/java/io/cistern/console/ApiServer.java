@@ -2,6 +2,7 @@ package io.cistern.console;
 
 import io.cistern.console.http.ApiRouter;
 import io.cistern.console.http.ApiTokens;
+import io.cistern.console.resources.ConfigResource;
 import io.cistern.console.resources.DatasetResource;
 import io.cistern.console.resources.Operations;
 import io.cistern.console.resources.PoolResource;
@@ -76,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
         new PoolResource(appliance, operations).register(api);
         new DatasetResource(appliance).register(api);
         new TargetResource(appliance).register(api);
+        new ConfigResource(appliance).register(api);
         return api.router();
     }
 

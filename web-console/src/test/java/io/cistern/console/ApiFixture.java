@@ -1,6 +1,11 @@
 package io.cistern.console;
 
+import io.cistern.console.http.ApiException;
 import io.cistern.console.http.ApiTokens;
+import io.cistern.target.backend.MemoryBackend;
+import io.cistern.target.login.Portal;
+import io.cistern.target.scsi.LogicalUnit;
+import io.cistern.target.scsi.ScsiTargetDevice;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.session.IscsiSession;
 import io.cistern.target.session.TargetNode;
@@ -25,6 +30,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The API over real pools (in memory) on 127.0.0.1, any free port, and a JDK HTTP client that
@@ -37,6 +44,13 @@ final class ApiFixture implements AutoCloseable, Appliance {
     final List<TargetNode> targets = new ArrayList<>();
     final List<IscsiSession> sessions = new ArrayList<>();
     final Map<LunBackend, String> backings = new IdentityHashMap<>();
+    /** The share target's device: shareiscsi=on adds a LUN backed by the volume (in memory) at the first free number. */
+    final ScsiTargetDevice shares = new ScsiTargetDevice();
+    /** What shareiscsi and reload answer instead, when set: the daemon's refusals. */
+    ApiException shareRefusal;
+    ApiException reloadRefusal;
+    List<String> reloadChanges = List.of();
+    int reloads;
     final String token;
     private final ApiServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -131,6 +145,48 @@ final class ApiFixture implements AutoCloseable, Appliance {
     @Override
     public String backing(LunBackend backend) {
         return backings.getOrDefault(backend, "?");
+    }
+
+    @Override
+    public synchronized List<String> shareiscsi(String dataset, boolean on) {
+        if (shareRefusal != null) {
+            throw shareRefusal;
+        }
+        if (!targets.stream().anyMatch(t -> t.scsi() == shares)) {
+            targets.add(new TargetNode("iqn.2026-11.io.cistern:shares", Optional.empty(), 1,
+                    List.of(new Portal("127.0.0.1", 3260, 1)), Set.of(), Optional.empty(), shares));
+        }
+        for (LogicalUnit unit : shares.units()) {
+            if (backings.get(unit.backend()).equals(dataset)) {
+                if (on) {
+                    return List.of();
+                }
+                shares.removeLun(unit.number());
+                return List.of("LUN removed: " + unit.number());
+            }
+        }
+        if (!on) {
+            return List.of();
+        }
+        Set<Long> taken = new java.util.HashSet<>();
+        shares.units().forEach(u -> taken.add(u.number()));
+        long lun = 0;
+        while (taken.contains(lun)) {
+            lun++;
+        }
+        MemoryBackend backend = new MemoryBackend(2048, 512);
+        backings.put(backend, dataset);
+        shares.addLun(lun, backend, Set.of());
+        return List.of("LUN added: " + lun);
+    }
+
+    @Override
+    public synchronized List<String> reload() {
+        reloads++;
+        if (reloadRefusal != null) {
+            throw reloadRefusal;
+        }
+        return reloadChanges;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.console.http.ApiException;
 import io.cistern.target.backend.MemoryBackend;
 import io.cistern.target.scsi.ScsiTargetDevice;
 import io.cistern.target.session.TargetNode;
@@ -76,6 +77,9 @@ class DatasetApiTest {
                 "refcompressratio", "compression", "dedup", "guid", "shareiscsi"),
                 java.util.Set.copyOf(v.getJsonObject("properties").fieldNames()));
         assertEquals(16 * MiB, ((Number) value(v, "volsize")).longValue());
+        assertTrue(a.body().contains("\"volsize\":{\"value\":16777216,"), "sizes are whole numbers: " + a.body());
+        assertTrue(a.body().contains("\"volblocksize\":{\"value\":8192,"), a.body());
+        assertTrue(a.body().contains("\"compressratio\":{\"value\":1.0,"), "ratios are decimal: " + a.body());
         assertEquals("local", source(v, "volsize"));
         assertEquals(8192, ((Number) value(v, "volblocksize")).intValue());
         assertEquals("off", value(v, "readonly"));
@@ -109,8 +113,8 @@ class DatasetApiTest {
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"colour\":1}", "unknown field 'colour' (known: name, properties, sparse, volsize)"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"colour\":1}}", "unknown property 'colour'"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"used\":1}}", "property 'used' is read-only"},
-            {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"shareiscsi\":\"on\"}}",
-                "shareiscsi cannot be set yet; map the volume as a LUN in the configuration"},
+            {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"shareiscsi\":1}}",
+                "'shareiscsi' must be true, false, \"on\" or \"off\": 1"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"readonly\":\"yes\"}}",
                 "'readonly' must be true, false, \"on\" or \"off\": yes"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"volblocksize\":1000}}",
@@ -199,9 +203,12 @@ class DatasetApiTest {
             {"{\"properties\":{\"volblocksize\":8192}}", "property 'volblocksize' is fixed at creation"},
             {"{\"properties\":{\"refreservation\":0}}",
                 "property 'refreservation' is read-only (a volume is reserved unless created sparse)"},
-            {"{\"properties\":{\"shareiscsi\":\"on\"}}", "shareiscsi cannot be set yet; map the volume as a LUN in the configuration"},
+            {"{\"properties\":{\"shareiscsi\":\"yes\"}}", "'shareiscsi' must be true, false, \"on\" or \"off\": yes"},
             {"{\"properties\":{\"volsize\":0}}", "'volsize' must be a positive whole number of bytes: 0"},
-            {"{\"properties\":{\"compression\":\"lz4\"}}", "unknown property 'compression'"},
+            {"{\"properties\":{\"compression\":\"lz5\"}}",
+                "bad compression 'lz5': expected off, on, lz4, zstd or zstd-1 ... zstd-19"},
+            {"{\"properties\":{\"dedup\":true}}", "'dedup' must be a string: true"},
+            {"{\"properties\":{\"colour\":\"lz4\"}}", "unknown property 'colour'"},
             {"{\"properties\":7}", "'properties' must be a JSON object"},
             {"{\"volsize\":7}", "unknown field 'volsize' (known: properties)"},
         };
@@ -310,6 +317,83 @@ class DatasetApiTest {
                         .put("size", MiB)))
                 .put("acl", new JsonArray().add("iqn.1994-05.com.redhat:h")).put("chap", false)), targets);
         assertEquals(new JsonArray(), api.get("/sessions").array());
+    }
+
+    @Test
+    void compressionAndDedupAreChosenAtCreationAndChangedLater() {
+        ApiFixture.Answer a = api.post("/datasets", new JsonObject().put("name", "tank/raw").put("volsize", MiB)
+                .put("properties", new JsonObject().put("compression", "off").put("dedup", "verify")));
+        assertEquals(201, a.status(), a.body());
+        assertEquals("off", value(a.json(), "compression"));
+        assertEquals("verify", value(a.json(), "dedup"));
+        ApiFixture.Answer changed = api.patch("/datasets/tank/raw", new JsonObject().put("properties",
+                new JsonObject().put("compression", "zstd-3").put("dedup", "off")));
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(tank.properties("raw").asMap().get("compression"), value(changed.json(), "compression"));
+        assertTrue(((String) value(changed.json(), "compression")).startsWith("zstd"), changed.body());
+        assertEquals("off", value(changed.json(), "dedup"));
+    }
+
+    @Test
+    void shareiscsiAsksTheApplianceToExportAndARefusalChangesNothing() {
+        create("tank/v", 16 * MiB, false);
+        ApiFixture.Answer on = api.patch("/datasets/tank/v", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", "on")));
+        assertEquals(200, on.status(), on.body());
+        assertEquals("on", value(on.json(), "shareiscsi"));
+        assertEquals("LUN 0 of iqn.2026-11.io.cistern:shares", api.delete("/datasets/tank/v").error().split(": exported as ")[1]);
+        assertEquals(200, api.patch("/datasets/tank/v", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", true))).status(), "already on: nothing to do");
+        assertEquals(1, api.shares.units().size());
+
+        JsonObject shared = api.get("/datasets/tank/v").json();
+        ApiFixture.Answer tooBig = api.patch("/datasets/tank/v", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", "off").put("volsize", 400 * MiB)));
+        assertEquals(507, tooBig.status(), tooBig.body());
+        assertEquals(shared, api.get("/datasets/tank/v").json(), "the export is put back when the pool refuses");
+        assertEquals(List.of(0L), api.shares.units().stream().map(u -> u.number()).toList());
+
+        ApiFixture.Answer off = api.patch("/datasets/tank/v", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", "off").put("readonly", "on")));
+        assertEquals(200, off.status(), off.body());
+        assertEquals("off", value(off.json(), "shareiscsi"));
+        assertEquals("on", value(off.json(), "readonly"));
+
+        api.shareRefusal = ApiException.conflict("shareiscsi needs a share-target in the configuration");
+        ApiFixture.Answer refused = api.patch("/datasets/tank/v", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", "on").put("readonly", "off")));
+        assertEquals(409, refused.status());
+        assertEquals("shareiscsi needs a share-target in the configuration", refused.error());
+        assertEquals("on", value(api.get("/datasets/tank/v").json(), "readonly"), "nothing changed");
+        ApiFixture.Answer notCreated = api.post("/datasets", new JsonObject().put("name", "tank/w").put("volsize", MiB)
+                .put("properties", new JsonObject().put("shareiscsi", "on")));
+        assertEquals(409, notCreated.status());
+        assertEquals(List.of("v"), tank.list(), "a create refused for its export leaves no volume");
+
+        api.shareRefusal = null;
+        ApiFixture.Answer created = api.post("/datasets", new JsonObject().put("name", "tank/w").put("volsize", MiB)
+                .put("properties", new JsonObject().put("shareiscsi", "on")));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("on", value(created.json(), "shareiscsi"));
+        assertEquals(404, api.patch("/datasets/tank/nope", new JsonObject().put("properties",
+                new JsonObject().put("shareiscsi", "on"))).status());
+        assertEquals(1, api.shares.units().size());
+    }
+
+    @Test
+    void reloadAnswersWhatChangedOrEveryProblem() {
+        api.reloadChanges = List.of("LUN added: iqn.2026-11.io.cistern:t 1 (tank/v)");
+        ApiFixture.Answer done = api.post("/reload", null);
+        assertEquals(200, done.status(), done.body());
+        assertEquals(new JsonObject().put("changes", new JsonArray(api.reloadChanges)), done.json());
+        assertEquals(400, api.post("/reload?force=true", null).status());
+        assertEquals("unknown field 'config' (known: )", api.post("/reload", new JsonObject().put("config", "x")).error());
+        api.reloadRefusal = ApiException.badRequest("configuration not reloaded, nothing changed: 1 problem(s):\n"
+                + "/etc/cistern.conf:3: cistern.targets.t.iqn: not an iSCSI name");
+        ApiFixture.Answer refused = api.post("/reload", null);
+        assertEquals(400, refused.status());
+        assertEquals(api.reloadRefusal.getMessage(), refused.error());
+        assertEquals(2, api.reloads, "the malformed requests reached no reload");
     }
 
     @Test

@@ -44,7 +44,7 @@ class OpenApiTest {
                 }
             }
             assertEquals(documented, routed);
-            assertEquals(16, routed.size(), routed::toString);
+            assertEquals(17, routed.size(), routed::toString);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.cistern.daemon.command;
 
 import com.typesafe.config.Config;
-import io.cistern.daemon.Logging;
 import io.cistern.daemon.Service;
 import io.cistern.daemon.config.ConfigLoader;
 import io.cistern.daemon.config.ConfigValidator;
@@ -38,7 +37,6 @@ public final class RunCommand implements Command {
             err.println("cistern: not started: " + e.problems().size() + " configuration problem(s)");
             return FAILED;
         }
-        Logging.apply(config.getConfig("cistern.logging"));
         try {
             // SIGHUP reads the file again; Daemon.reload validates it and applies nothing on any problem.
             return Service.run(config, () -> ConfigLoader.load(file));

@@ -33,11 +33,17 @@ final class DatasetJson {
     }
 
     private static JsonObject property(String name, String value, String source) {
-        Object v = value.equals("-") || value.equals("none") ? null
-                : TEXT.contains(name) ? value
-                : RATIOS.contains(name) ? Double.valueOf(value.replace("x", ""))
-                : Long.valueOf(value);
-        return property(v, source);
+        // Not one conditional expression: its numeric branches would promote every long to a double.
+        if (value.equals("-") || value.equals("none")) {
+            return property(null, source);
+        }
+        if (TEXT.contains(name)) {
+            return property(value, source);
+        }
+        if (RATIOS.contains(name)) {
+            return property(Double.valueOf(value.replace("x", "")), source);
+        }
+        return property(Long.valueOf(value), source);
     }
 
     private static JsonObject property(Object value, String source) {

@@ -97,7 +97,7 @@ public final class DatasetResource {
         return props.stream().map(vp -> DatasetJson.of(pool, vp, shared(pool, vp.name()))).toList();
     }
 
-    private Reply create(RoutingContext ctx) {
+    private Reply create(RoutingContext ctx) throws Exception {
         JsonObject body = Requests.body(ctx, Set.of("name", "volsize", "sparse", "properties"));
         DatasetName name = DatasetName.parse(Requests.string(body, "name"));
         if (name.snapshot()) {
@@ -106,7 +106,9 @@ public final class DatasetResource {
         long volsize = Requests.bytes(body, "volsize").orElseThrow(() -> ApiException.badRequest("'volsize' is required"));
         boolean sparse = Requests.flag(body, "sparse").orElse(false); // zfs create -V reserves unless -s
         PropertyChanges changes = PropertyChanges.parse(body.getValue("properties"), true);
-        VolumeSpec spec = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
+        VolumeSpec plain = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
+        VolumeSpec compressed = changes.compression().map(plain::withCompression).orElse(plain);
+        VolumeSpec spec = changes.dedup().map(compressed::withDedup).orElse(compressed);
         name.on(appliance, pool -> {
             pool.createVolume(name.local(), spec);
             if (changes.readonly().orElse(false)) {
@@ -114,17 +116,42 @@ public final class DatasetResource {
             }
             return null;
         });
+        if (changes.shareiscsi().orElse(false)) {
+            try {
+                appliance.shareiscsi(name.toString(), true);
+            } catch (Exception e) {
+                name.on(appliance, pool -> { // a refused request leaves no volume behind
+                    pool.destroy(name.local(), false);
+                    return null;
+                });
+                throw e;
+            }
+        }
         return Reply.created(json(name), location(name));
     }
 
-    private Reply update(RoutingContext ctx) {
+    /**
+     * The export is changed first: the appliance checks all it refuses before changing anything, and if
+     * the pool then refuses the rest, the export is put back (a volume shared again keeps its LUN number).
+     */
+    private Reply update(RoutingContext ctx) throws Exception {
         DatasetName name = name(ctx, "name").requireVolume();
         JsonObject body = Requests.body(ctx, Set.of("properties"));
         PropertyChanges changes = PropertyChanges.parse(body.getValue("properties"), false);
-        name.on(appliance, pool -> {
-            changes.apply(pool, name.local());
-            return null;
-        });
+        json(name); // 404 before any change
+        Boolean share = changes.shareiscsi().orElse(null);
+        List<String> exported = share == null ? List.of() : appliance.shareiscsi(name.toString(), share);
+        try {
+            name.on(appliance, pool -> {
+                changes.apply(pool, name.local());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            if (!exported.isEmpty()) {
+                appliance.shareiscsi(name.toString(), !share);
+            }
+            throw e;
+        }
         return Reply.ok(json(name));
     }
 

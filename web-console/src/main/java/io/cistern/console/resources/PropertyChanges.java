@@ -2,6 +2,8 @@ package io.cistern.console.resources;
 
 import io.cistern.console.http.ApiException;
 import io.cistern.console.http.Requests;
+import io.cistern.thinpool.compress.Compression;
+import io.cistern.thinpool.dedup.Dedup;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.vertx.core.json.JsonObject;
@@ -9,12 +11,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The properties a request sets, all checked before any is applied: settable ones typed, read-only
  * and unknown ones refused by name.
  */
-record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, OptionalInt volblocksize) {
+record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, OptionalInt volblocksize,
+                       Optional<Compression> compression, Optional<Dedup> dedup, Optional<Boolean> shareiscsi) {
     private static final Set<String> COMPUTED = Set.of("type", "creation", "used", "available", "referenced",
             "compressratio", "origin", "refreservation", "usedbysnapshots", "usedbydataset", "usedbychildren",
             "usedbyrefreservation", "written", "logicalused", "logicalreferenced", "refcompressratio", "guid");
@@ -22,7 +26,8 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
     /** {@code atCreation}: volblocksize may be chosen (volsize is then a field of its own). */
     static PropertyChanges parse(Object properties, boolean atCreation) {
         if (properties == null) {
-            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty());
+            return new PropertyChanges(OptionalLong.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
         }
         if (!(properties instanceof JsonObject p)) {
             throw ApiException.badRequest("'properties' must be a JSON object");
@@ -33,8 +38,6 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
                         + (name.equals("refreservation") ? " (a volume is reserved unless created sparse)" : ""));
             }
             switch (name) {
-                case "shareiscsi" -> throw ApiException.badRequest("shareiscsi cannot be set yet; map the volume as a"
-                        + " LUN in the configuration");
                 case "volblocksize" -> {
                     if (!atCreation) {
                         throw ApiException.badRequest("property 'volblocksize' is fixed at creation");
@@ -45,7 +48,7 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
                         throw ApiException.badRequest("give volsize as the 'volsize' field, not as a property");
                     }
                 }
-                case "readonly" -> { }
+                case "readonly", "shareiscsi", "compression", "dedup" -> { }
                 default -> throw ApiException.badRequest("unknown property '" + name + "'");
             }
         }
@@ -54,11 +57,29 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
             throw ApiException.badRequest("volblocksize too large: " + blocksize.getAsLong());
         }
         return new PropertyChanges(Requests.bytes(p, "volsize"), Requests.flag(p, "readonly"),
-                blocksize.isPresent() ? OptionalInt.of((int) blocksize.getAsLong()) : OptionalInt.empty());
+                blocksize.isPresent() ? OptionalInt.of((int) blocksize.getAsLong()) : OptionalInt.empty(),
+                word(p, "compression", Compression::parse), word(p, "dedup", Dedup::parse), Requests.flag(p, "shareiscsi"));
+    }
+
+    /** A property given as a word ("lz4", "verify"), as the pool reads it. */
+    private static <T> Optional<T> word(JsonObject p, String name, Function<String, T> parse) {
+        Object v = p.getValue(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw ApiException.badRequest("'" + name + "' must be a string: " + v);
+        }
+        try {
+            return Optional.of(parse.apply(s));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /**
-     * Applies the changes to volume {@code local}: readonly=off first (a read-only volume cannot be
+     * Applies the pool's changes to volume {@code local} (shareiscsi is the appliance's: see
+     * {@link DatasetResource}): readonly=off first (a read-only volume cannot be
      * resized), readonly=on last; if the resize is refused, readonly goes back, so nothing changed.
      */
     void apply(Pool pool, String local) {
@@ -77,6 +98,8 @@ record PropertyChanges(OptionalLong volsize, Optional<Boolean> readonly, Optiona
             }
             throw e;
         }
+        compression.ifPresent(c -> pool.setCompression(local, c));
+        dedup.ifPresent(d -> pool.setDedup(local, d));
         if (readonly.isPresent() && readonly.get() && !wasReadonly) {
             pool.setReadonly(local, true);
         }
