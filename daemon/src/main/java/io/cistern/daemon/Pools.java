@@ -84,7 +84,8 @@ final class Pools implements AutoCloseable {
     private static Pool openOrCreate(String name, Config p, Path dataDir) throws IOException {
         PoolConfig tunables = new PoolConfig(PoolConfig.defaults().allocator(), p.getBytes("metadata-cache"),
                 p.getDuration("commit-interval").toMillis(), PoolConfig.defaults().maxBatchKeys(),
-                p.getInt("soft-threshold-percent"), p.getInt("read-threads"), p.getBytes("map-cache"));
+                p.getInt("soft-threshold-percent"), p.getInt("read-threads"), p.getBytes("map-cache"),
+                p.hasPath("metadata-headroom") ? p.getBytes("metadata-headroom") : PoolConfig.AUTO);
         PoolPlacement placement = PoolPlacement.of(name, p, dataDir);
         Path metaDir = placement.metadata();
         Path storage = placement.storage();

@@ -12,17 +12,24 @@ import io.cistern.thinpool.alloc.ExtentAllocator;
  * @param softThresholdPercent pool usage (percent of capacity) that notifies soft-threshold listeners
  * @param readThreads      threads reading the device and verifying checksums for reads
  * @param mapCacheBytes    bound of the in-heap cache of hot block-map entries (0: none)
+ * @param metadataHeadroomBytes bytes a file-backed pool leaves free in its file system, so the
+ *                         metadata store (usually beside it) does not run out first; {@link #AUTO}:
+ *                         {@link #metadataHeadroom(long) min(1 GiB, 2% of the pool)}
  */
 public record PoolConfig(String allocator, long metadataCacheBytes, long commitIntervalMillis, int maxBatchKeys,
-        int softThresholdPercent, int readThreads, long mapCacheBytes) {
+        int softThresholdPercent, int readThreads, long mapCacheBytes, long metadataHeadroomBytes) {
+    public static final long AUTO = -1;
 
     public static PoolConfig defaults() {
-        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20);
+        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, AUTO);
     }
 
     public PoolConfig {
         if (mapCacheBytes < 0) {
             throw new IllegalArgumentException("map cache must not be negative: " + mapCacheBytes);
+        }
+        if (metadataHeadroomBytes < 0 && metadataHeadroomBytes != AUTO) {
+            throw new IllegalArgumentException("metadata headroom must not be negative: " + metadataHeadroomBytes);
         }
         if (metadataCacheBytes <= 0 || commitIntervalMillis <= 0 || maxBatchKeys <= 0 || readThreads <= 0) {
             throw new IllegalArgumentException("cache, interval, batch size and read threads must be positive");
@@ -33,14 +40,23 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
     }
 
     public PoolConfig withSoftThresholdPercent(int percent) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads, mapCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads, mapCacheBytes, metadataHeadroomBytes);
     }
 
     public PoolConfig withCommitIntervalMillis(long millis) {
-        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, metadataHeadroomBytes);
     }
 
     public PoolConfig withMapCacheBytes(long bytes) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, bytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, bytes, metadataHeadroomBytes);
+    }
+
+    public PoolConfig withMetadataHeadroomBytes(long bytes) {
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, bytes);
+    }
+
+    /** The headroom for a pool of {@code deviceBytes}: as configured, or min(1 GiB, 2% of it). */
+    public long metadataHeadroom(long deviceBytes) {
+        return metadataHeadroomBytes != AUTO ? metadataHeadroomBytes : Math.min(1L << 30, deviceBytes / 50);
     }
 }
