@@ -36,12 +36,13 @@ public interface BlockDevice extends AutoCloseable {
      * Makes sure that writes to a range about to be handed out will find storage below it (a sparse
      * file's blocks are allocated now, not at the write, which could then fail after the metadata
      * already points at the range), leaving at least {@code headroom} bytes free in the file system
-     * below for what shares it, the metadata store above all. Returns false, having changed nothing
-     * that matters, if that room is not there: the caller refuses the write as out of space and may
-     * try again once space is freed. A device whose space is all there (memory, a block device)
-     * returns true.
+     * below for what shares it, the metadata store above all. {@code freeAfter}: bytes after the
+     * range that are free too, which the device may back at the same time (allocation runs forward,
+     * so they are likely next; one call per megabyte instead of one per write). Returns false if the
+     * room is not there: the caller refuses the write as out of space and may try again once space
+     * is freed. A device whose space is all there (memory, a block device) returns true.
      */
-    default boolean back(long offset, long length, long headroom) throws IOException {
+    default boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
         return true;
     }
 

@@ -19,6 +19,11 @@ import jnr.ffi.byref.LongLongByReference;
  * <p>Thread-safety: positional reads and writes on a FileChannel are safe concurrently.
  */
 public final class FileDevice implements BlockDevice {
+    /**
+     * Most free space backed beyond what an allocation needs: on ext4 a fallocate call costs about as
+     * much for 1 MiB as for 4 KiB (some 15-50 us), so sequential allocations share one.
+     */
+    private static final long BACK_AHEAD = 1L << 20;
     private final Path path;
     private final FileChannel channel;
     private final int fd;
@@ -144,11 +149,17 @@ public final class FileDevice implements BlockDevice {
     }
 
     @Override
-    public boolean back(long offset, long length, long headroom) throws IOException {
+    public boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
         BackedRanges known = backed;
         if (fileSystem == null || known != null && known.covers(offset, length)) {
             return true;
         }
+        long ahead = Math.min(freeAfter, BACK_AHEAD);
+        return ahead > 0 && allocate(known, offset, length + ahead, headroom) || allocate(known, offset, length, headroom);
+    }
+
+    /** fallocate, unless that would leave less than {@code headroom} free; false if there is no room. */
+    private boolean allocate(BackedRanges known, long offset, long length, long headroom) throws IOException {
         if (fileSystem.getUsableSpace() - length < headroom) { // statvfs: f_bavail * f_frsize
             return false;
         }

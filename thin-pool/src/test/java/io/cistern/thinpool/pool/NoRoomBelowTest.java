@@ -32,7 +32,7 @@ class NoRoomBelowTest {
         }
 
         @Override
-        public boolean back(long offset, long length, long headroom) {
+        public boolean back(long offset, long length, long freeAfter, long headroom) {
             headroomAsked = headroom;
             return !full;
         }
