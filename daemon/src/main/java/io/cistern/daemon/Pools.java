@@ -85,7 +85,8 @@ final class Pools implements AutoCloseable {
         PoolConfig tunables = new PoolConfig(PoolConfig.defaults().allocator(), p.getBytes("metadata-cache"),
                 p.getDuration("commit-interval").toMillis(), PoolConfig.defaults().maxBatchKeys(),
                 p.getInt("soft-threshold-percent"), p.getInt("read-threads"), p.getBytes("map-cache"),
-                p.getBytes("dedup-cache"));
+                p.getBytes("dedup-cache"),
+                p.hasPath("metadata-headroom") ? p.getBytes("metadata-headroom") : PoolConfig.AUTO);
         PoolPlacement placement = PoolPlacement.of(name, p, dataDir);
         Path metaDir = placement.metadata();
         Path storage = placement.storage();

@@ -39,6 +39,7 @@ final class PoolRules {
             pool.number("soft-threshold-percent", 1, 100);
             pool.bytes("metadata-cache");
             pool.bytes("map-cache", 0, 64L << 30);
+            pool.bytes("metadata-headroom");
             pool.duration("commit-interval").filter(d -> d.isZero())
                     .ifPresent(d -> pool.problem("commit-interval", "must be longer than 0"));
             pool.number("read-threads", 1, 256);

@@ -33,6 +33,9 @@ public interface Allocator {
     /** Mount time: declares a range (previously declared free) allocated. */
     void initRmFree(long offset, long length);
 
+    /** Free bytes from {@code offset} on without a gap: 0 if {@code offset} is allocated. */
+    long freeRunAt(long offset);
+
     /** Free bytes. */
     long freeBytes();
 

@@ -137,6 +137,12 @@ public final class ExtentAllocator implements Allocator {
     }
 
     @Override
+    public long freeRunAt(long offset) {
+        Map.Entry<Long, Long> e = byOffset.floorEntry(offset);
+        return e == null ? 0 : Math.max(0, e.getKey() + e.getValue() - offset);
+    }
+
+    @Override
     public void initAddFree(long offset, long length) {
         release(offset, length);
     }

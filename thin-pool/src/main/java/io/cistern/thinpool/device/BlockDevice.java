@@ -32,6 +32,20 @@ public interface BlockDevice extends AutoCloseable {
      */
     boolean punchHole(long offset, long length) throws IOException;
 
+    /**
+     * Makes sure that writes to a range about to be handed out will find storage below it (a sparse
+     * file's blocks are allocated now, not at the write, which could then fail after the metadata
+     * already points at the range), leaving at least {@code headroom} bytes free in the file system
+     * below for what shares it, the metadata store above all. {@code freeAfter}: bytes after the
+     * range that are free too, which the device may back at the same time (allocation runs forward,
+     * so they are likely next; one call per megabyte instead of one per write). Returns false if the
+     * room is not there: the caller refuses the write as out of space and may try again once space
+     * is freed. A device whose space is all there (memory, a block device) returns true.
+     */
+    default boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
+        return true;
+    }
+
     /** True if writes are refused (an external read-only base image). */
     default boolean readOnly() {
         return false;

@@ -4,7 +4,7 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.byref.LongLongByReference;
 
 /**
- * The few libc calls Java's file API lacks: fallocate (hole punching, preallocation) and the
+ * The few libc calls Java's file API lacks: fallocate (hole punching, allocation) and the
  * BLKGETSIZE64 ioctl (size of a block device). Loaded once, lazily; Linux only.
  */
 public interface LibC {
@@ -12,6 +12,10 @@ public interface LibC {
     int O_RDWR = 2;
     int FALLOC_FL_KEEP_SIZE = 0x01;
     int FALLOC_FL_PUNCH_HOLE = 0x02;
+    int EINTR = 4;
+    int ENOSPC = 28;
+    int EOPNOTSUPP = 95;
+    int EDQUOT = 122;
     /** _IOR(0x12, 114, size_t) on 64-bit Linux. */
     long BLKGETSIZE64 = 0x80081272L;
 

@@ -61,6 +61,10 @@ final class Engine implements AutoCloseable {
     /** The pool's dedup table: an extent's entries go in the batch that frees it. */
     final DedupTable ddt;
     private final PoolConfig config;
+    /** Bytes kept free in the file system under a file-backed pool, for the metadata store. */
+    private final long headroom;
+    /** The last allocation was refused for want of room below the device (logged once a spell). */
+    private boolean deviceFull;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final ExecutorService committer;
@@ -96,6 +100,7 @@ final class Engine implements AutoCloseable {
         this.refs = new RefCounts(store);
         this.ddt = new DedupTable(store, config.dedupCacheBytes());
         this.config = config;
+        this.headroom = config.metadataHeadroom(device.size());
         this.maps = new MapCache(config.mapCacheBytes());
         this.batch = new Batch(null, maps::changed);
         this.thread = new Thread(this::loop, "pool-" + name);
@@ -230,12 +235,49 @@ final class Engine implements AutoCloseable {
         liveBytes = allocatedBytes;
     }
 
-    /** Records newly allocated extents in the batch. */
+    /**
+     * Records newly allocated extents in the batch, once the device has backed them. If the file
+     * system below has no room for them (while the pool has), gives them back to the allocator and
+     * refuses with OUT_OF_SPACE, as a full pool does: nothing has changed yet, so the pool goes on.
+     */
     void allocated(List<Extent> extents) {
+        PoolException refused = back(extents);
+        if (refused != null) {
+            extents.forEach(e -> allocator.release(e.offset(), e.length()));
+            throw refused;
+        }
         for (Extent e : extents) {
             freelist.allocate(batch, e.offset(), e.length());
             liveBytes += e.length();
         }
+    }
+
+    /** Has the device back the extents; null if it did, else why not. Logs once per spell of refusals. */
+    private PoolException back(List<Extent> extents) {
+        for (Extent e : extents) { // usually one: the allocator hands out contiguous space
+            boolean room;
+            try {
+                room = device.back(e.offset(), e.length(), allocator.freeRunAt(e.offset() + e.length()), headroom);
+            } catch (IOException x) {
+                return new PoolException(PoolException.Kind.IO, -1, "cannot allocate space in " + device + ": " + x, x);
+            }
+            if (room == deviceFull) {
+                deviceFull = !room;
+                if (room) {
+                    LOG.info("the file system under {} has room again: writes go on", device);
+                } else {
+                    LOG.warn("the file system under {} has no room for {} more bytes with {} kept free for the"
+                            + " metadata: writes needing new space fail until space is freed there", device,
+                            e.length(), headroom);
+                }
+            }
+            if (!room) {
+                return new PoolException(PoolException.Kind.OUT_OF_SPACE, -1, "out of space: the file system under "
+                        + device + " has no room for " + e.length() + " more bytes (" + headroom
+                        + " kept free for the metadata)", null);
+            }
+        }
+        return null;
     }
 
     /**

@@ -14,15 +14,19 @@ import io.cistern.thinpool.alloc.ExtentAllocator;
  * @param mapCacheBytes    bound of the in-heap cache of hot block-map entries (0: none)
  * @param dedupCacheBytes  bound of the in-heap cache of dedup-table entries, allocated whole when the
  *                         pool first dedups (0: the smallest, one set of 8 entries)
+ * @param metadataHeadroomBytes bytes a file-backed pool leaves free in its file system, so the
+ *                         metadata store (usually beside it) does not run out first; {@link #AUTO}:
+ *                         {@link #metadataHeadroom(long) min(1 GiB, 2% of the pool)}
  */
 public record PoolConfig(String allocator, long metadataCacheBytes, long commitIntervalMillis, int maxBatchKeys,
-        int softThresholdPercent, int readThreads, long mapCacheBytes, long dedupCacheBytes) {
+        int softThresholdPercent, int readThreads, long mapCacheBytes, long dedupCacheBytes, long metadataHeadroomBytes) {
+    public static final long AUTO = -1;
 
     /** The dedup cache's arrays are indexed by int. */
     public static final long MAX_DEDUP_CACHE_BYTES = 16L << 30;
 
     public static PoolConfig defaults() {
-        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, 64L << 20);
+        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, 64L << 20, AUTO);
     }
 
     public PoolConfig {
@@ -34,6 +38,9 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
             throw new IllegalArgumentException("dedup cache larger than " + (MAX_DEDUP_CACHE_BYTES >> 30) + "G: "
                     + dedupCacheBytes);
         }
+        if (metadataHeadroomBytes < 0 && metadataHeadroomBytes != AUTO) {
+            throw new IllegalArgumentException("metadata headroom must not be negative: " + metadataHeadroomBytes);
+        }
         if (metadataCacheBytes <= 0 || commitIntervalMillis <= 0 || maxBatchKeys <= 0 || readThreads <= 0) {
             throw new IllegalArgumentException("cache, interval, batch size and read threads must be positive");
         }
@@ -43,18 +50,32 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
     }
 
     public PoolConfig withSoftThresholdPercent(int percent) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads, mapCacheBytes, dedupCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads,
+                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes);
     }
 
     public PoolConfig withCommitIntervalMillis(long millis) {
-        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, dedupCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads,
+                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes);
     }
 
     public PoolConfig withMapCacheBytes(long bytes) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, bytes, dedupCacheBytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
+                readThreads, bytes, dedupCacheBytes, metadataHeadroomBytes);
     }
 
     public PoolConfig withDedupCacheBytes(long bytes) {
-        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent, readThreads, mapCacheBytes, bytes);
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
+                readThreads, mapCacheBytes, bytes, metadataHeadroomBytes);
+    }
+
+    public PoolConfig withMetadataHeadroomBytes(long bytes) {
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
+                readThreads, mapCacheBytes, dedupCacheBytes, bytes);
+    }
+
+    /** The headroom for a pool of {@code deviceBytes}: as configured, or min(1 GiB, 2% of it). */
+    public long metadataHeadroom(long deviceBytes) {
+        return metadataHeadroomBytes != AUTO ? metadataHeadroomBytes : Math.min(1L << 30, deviceBytes / 50);
     }
 }

@@ -27,6 +27,19 @@ class AllocatorTest {
 
     @ParameterizedTest
     @MethodSource("names")
+    void tellsTheFreeRunAfterAnOffset(String name) {
+        Allocator a = fresh(name, 100);
+        a.allocate(10 * U, U);
+        assertEquals(90 * U, a.freeRunAt(11 * U));
+        assertEquals(85 * U, a.freeRunAt(16 * U));
+        assertEquals(0, a.freeRunAt(5 * U), "allocated");
+        assertEquals(0, a.freeRunAt(101 * U), "past the end");
+        a.allocate(U, U);
+        assertEquals(89 * U, a.freeRunAt(12 * U));
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
     void allocatesContiguouslyAndCoalescesOnRelease(String name) {
         Allocator a = fresh(name, 100);
         List<Extent> e = a.allocate(10 * U, U);
