@@ -38,6 +38,7 @@ class PoolApiTest {
             assertEquals(p.allocated() * 100 / p.size(), j.getLong("cap"));
             assertEquals(6L, j.getLong("cap")); // 16M of 256M
             assertEquals(1.0, j.getDouble("dedupratio"));
+            assertEquals(0L, j.getJsonObject("dedup").getLong("entries"));
             assertEquals("ONLINE", j.getString("health"));
             assertTrue(j.getValue("fragmentation") instanceof Number);
             assertNull(j.getValue("scrub"));

@@ -8,7 +8,7 @@ import io.cistern.cli.api.ApiClient;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code cistern pool status}, as zpool status: pool, state, scan (with scrub progress), errors. */
+/** {@code cistern pool status}, as zpool status: pool, state, scan (with scrub progress), errors; the dedup table as with -D. */
 public final class PoolStatusCommand implements Command {
     @Override
     public String usage() {
@@ -37,6 +37,12 @@ public final class PoolStatusCommand implements Command {
                     .append("  scan: ").append(ScanText.of(scrub, context.clock().instant(), context.clock().getZone()))
                     .append('\n')
                     .append("errors: ").append(ScanText.errors(scrub)).append('\n');
+            JsonNode ddt = pool.path("dedup");
+            if (ddt.path("entries").asLong() > 0) { // as zpool status -D
+                out.append("\n dedup: DDT entries ").append(ddt.path("entries").asLong()).append(", size ")
+                        .append(ddt.path("diskBytesPerEntry").asLong()).append(" on disk, ")
+                        .append(ddt.path("coreBytesPerEntry").asLong()).append(" in core\n");
+            }
         }
         context.out().print(out);
         return 0;

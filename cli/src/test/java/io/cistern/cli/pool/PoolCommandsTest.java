@@ -54,6 +54,22 @@ class PoolCommandsTest {
     }
 
     @Test
+    void statusShowsTheDedupTableLikeZpoolStatusD() {
+        api.on("GET", "/api/v1/pools/tank", 200, TANK.replace("\"dedupratio\":1.0", "\"dedupratio\":1.93,\"dedup\":{"
+                + "\"entries\":233757,\"diskBytes\":18700560,\"diskBytesPerEntry\":80,\"coreBytes\":67108775,"
+                + "\"coreBytesPerEntry\":53,\"cachedEntries\":233752,\"cacheCapBytes\":67108864,\"cacheHitRate\":0.48}")
+                .formatted("null"));
+        assertEquals(new Result(0, """
+                  pool: tank
+                 state: ONLINE
+                  scan: none requested
+                errors: No known data errors
+
+                 dedup: DDT entries 233757, size 80 on disk, 53 in core
+                """, ""), api.run("pool", "status", "tank"));
+    }
+
+    @Test
     void statusListsWhatTheLastScrubFoundDamaged() {
         api.on("GET", "/api/v1/pools/tank", 200, TANK.formatted("{\"id\":\"7\",\"kind\":\"scrub\",\"state\":\"done\","
                 + "\"progress\":1,\"startedAt\":\"2026-03-04T08:00:00Z\",\"finishedAt\":\"2026-03-04T08:02:03Z\","

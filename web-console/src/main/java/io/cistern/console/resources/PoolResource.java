@@ -8,6 +8,7 @@ import io.cistern.console.http.ApiException;
 import io.cistern.console.http.ApiRouter;
 import io.cistern.console.http.Reply;
 import io.cistern.console.http.Requests;
+import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.PoolProperties;
@@ -72,17 +73,25 @@ public final class PoolResource {
             PoolProperties p = pool.properties();
             j.put("size", p.size()).put("alloc", p.allocated()).put("free", p.size() - p.allocated())
                     .put("cap", p.size() == 0 ? 0 : p.allocated() * 100 / p.size())
-                    .put("dedupratio", 1.0).put("health", "ONLINE")
+                    .put("dedupratio", p.dedupRatio()).put("dedup", ddt(p.dedup())).put("health", "ONLINE")
                     .put("fragmentation", Math.round(p.fragmentation() * 100))
                     .put("metadataCacheHitRate", p.metadataCacheHitRate());
         } catch (PoolException e) {
             if (e.kind() != PoolException.Kind.CLOSED && e.kind() != PoolException.Kind.IO) {
                 throw e;
             }
-            j.put("size", null).put("alloc", null).put("free", null).put("cap", null).put("dedupratio", null)
+            j.put("size", null).put("alloc", null).put("free", null).put("cap", null).put("dedupratio", null).put("dedup", null)
                     .put("health", "FAULTED").put("fragmentation", null).put("metadataCacheHitRate", null);
         }
         return j.put("scrub", operations.latest(SCRUB, name).map(Operation::toJson).orElse(null));
+    }
+
+    /** The dedup table as zpool status -D shows it: entries, bytes on disk and in core, and the cache. */
+    private static JsonObject ddt(DedupStats d) {
+        return new JsonObject().put("entries", d.entries()).put("diskBytes", d.diskBytes())
+                .put("diskBytesPerEntry", d.diskBytesPerEntry()).put("coreBytes", d.cacheBytes())
+                .put("coreBytesPerEntry", d.bytesPerCachedEntry()).put("cachedEntries", d.cachedEntries())
+                .put("cacheCapBytes", d.cacheCapBytes()).put("cacheHitRate", d.cacheHitRate());
     }
 
     private static JsonObject report(String pool, ScrubReport r) {
