@@ -24,6 +24,7 @@
 # (Daemon.start exactly as bin/cistern does, plus a line protocol on 127.0.0.1:CTL_PORT that calls
 # Daemon.pool(name).snapshot(...)). I/O is over iSCSI; snapshot timing is in-process.
 #
+# The thin volumes have compression off, as issue 3's goals are stated (the default is lz4).
 # Writes use --pattern 0xa5: the thin pool turns all-zero blocks into holes, and qemu-img bench's
 # default buffer is zeros, which would make every thin write a no-op.
 #
@@ -64,6 +65,7 @@ PATTERN=0xa5
 PRIME=7919   # stride 4096*7919 blocks: coprime with any power-of-two block count
 IQN=iqn.2026-11.io.cistern:thinbench
 JAR=$ROOT/daemon/build/cistern.jar
+. "$ROOT/bin/malloc-env"   # the daemon's allocator, as bin/cistern runs it
 START=$(date +%s)
 
 for tool in qemu-img iscsi-inq timeout java du; do
@@ -113,7 +115,7 @@ start_daemon() {
     local conf=$1 logf=$2 lun i ok
     shift 2
     # shellcheck disable=SC2086  # CISTERN_JAVA_OPTS may hold several options
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${CISTERN_JAVA_OPTS:-} -cp "$JAR" "$ROOT/bench/ThinBench.java" "$conf" "$CTL_PORT" </dev/null >"$logf" 2>&1 &
+    cistern_malloc_env exec java ${CISTERN_JAVA_OPTS:-} -cp "$JAR" "$ROOT/bench/ThinBench.java" "$conf" "$CTL_PORT" </dev/null >"$logf" 2>&1 &
     DAEMON_PID=$!
     for (( i = 0; i < 180; i++ )); do
         kill -0 "$DAEMON_PID" 2>/dev/null || break
@@ -324,6 +326,7 @@ report() {
     echo "## Thin pool (issue 3): run of $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(free -h | awk '/^Mem:/ { print $2 }') RAM, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    echo "- daemon allocator: $(cistern_malloc_env bash -c 'if [[ -n ${LD_PRELOAD:-} ]]; then echo "jemalloc ($LD_PRELOAD, MALLOC_CONF=$MALLOC_CONF)"; else echo "glibc malloc, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"; fi')"
     echo "- client: $(dpkg-query -W -f '${Package} ${Version}' qemu-utils 2>/dev/null); commit $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "- command: \`scripts/bench-thin.sh --repeats $REPEATS$( (( ONLY_BIG )) && echo ' --only-big')$( (( SKIP_BIG )) && echo ' --skip-big')\` (SIZE_MIB=$SIZE_MIB BIG_GIB=$BIG_GIB SNAPS=$SNAPS COUNT_4K=$COUNT_4K COUNT_1M=$COUNT_1M CISTERN_JAVA_OPTS='${CISTERN_JAVA_OPTS:-}'), $(( $(date +%s) - START )) s"
     echo

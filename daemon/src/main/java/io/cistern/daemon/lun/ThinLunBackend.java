@@ -6,7 +6,7 @@ import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.Volume;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +21,7 @@ import java.util.function.Function;
  * data), a full pool under a sparse volume SPACE ALLOCATION FAILED, a read-only volume or snapshot
  * WRITE PROTECTED. Nothing here blocks: every call returns the pool's future, mapped.
  *
- * <p>Ownership: {@link #read} returns a new heap buffer the caller releases; {@link #write} only
+ * <p>Ownership: {@link #read} returns a new pooled direct buffer the caller releases; {@link #write} only
  * reads {@code data} until its future completes and never releases it.
  *
  * <p>Thread-safety: the pool serializes all operations; any thread may call.
@@ -72,9 +72,23 @@ public final class ThinLunBackend implements LunBackend {
         return volume.uuid();
     }
 
+    /** Reads into a pooled direct buffer, which the pool fills and Netty sends without a copy. */
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
-        return mapped(volume.read(lba * BLOCK, blocks * BLOCK), lba, false, Unpooled::wrappedBuffer);
+        int length = blocks * BLOCK;
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length, length);
+        CompletableFuture<Void> read;
+        try {
+            read = volume.read(lba * BLOCK, buf.nioBuffer(0, length)).whenComplete((v, e) -> {
+                if (e != null) {
+                    buf.release(); // the caller only owns it on success
+                }
+            });
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        return mapped(read, lba, false, v -> buf.writerIndex(length));
     }
 
     @Override

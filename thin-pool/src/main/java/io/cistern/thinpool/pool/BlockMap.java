@@ -46,6 +46,10 @@ final class BlockMap {
     }
 
     static final View NOTHING = new View(null, null);
+    /** Largest scratch buffer a thread keeps between reads: a 1 MiB request's fragments. */
+    private static final int SCRATCH_KEPT = 1 << 20;
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+    private static final byte[] ZEROS = new byte[4096];
 
     private final Engine engine;
     private final Catalog catalog;
@@ -223,18 +227,20 @@ final class BlockMap {
     /**
      * Reads blocks {@code first..} as resolved earlier on the metadata thread ({@code views}) into
      * {@code dst}, which has {@code views.length * vbs} bytes left, checking each block's CRC32C.
-     * Blocks stored back to back on the device are read with one device read. Any thread; the
-     * caller keeps the space from reuse and waited for data writes in flight. An I/O error fails
-     * this read alone: a read changes nothing, so the pool goes on.
+     * Blocks whose bytes lie back to back on the device (whole blocks, or the fragments of a packed
+     * extent) are read with one device read: whole blocks straight into {@code dst}, fragments into
+     * this thread's scratch buffer, then decompressed into {@code dst}. Any thread; the caller keeps
+     * the space from reuse and waited for data writes in flight. An I/O error fails this read alone:
+     * a read changes nothing, so the pool goes on. After a failure {@code dst} holds unchecked bytes.
      */
     void read(String name, int vbs, long first, View[] views, ByteBuffer dst) {
         int base = dst.position();
         for (int i = 0; i < views.length; ) {
             int n = 1;
-            if (full(views[i], vbs)) {
-                long next = views[i].mapping().offset() + vbs;
-                while (i + n < views.length && full(views[i + n], vbs) && views[i + n].mapping().offset() == next) {
-                    next += vbs;
+            if (stored(views[i])) {
+                long next = views[i].mapping().address() + views[i].mapping().length();
+                while (i + n < views.length && stored(views[i + n]) && views[i + n].mapping().address() == next) {
+                    next += views[i + n].mapping().length();
                     n++;
                 }
             }
@@ -250,8 +256,9 @@ final class BlockMap {
         dst.position(base + views.length * vbs);
     }
 
-    private static boolean full(View v, int vbs) {
-        return v.external() == null && v.mapping() != null && !v.mapping().packed() && v.mapping().length() == vbs;
+    /** True if the view's bytes are on this pool's device. */
+    private static boolean stored(View v) {
+        return v.external() == null && v.mapping() != null && !v.mapping().hole();
     }
 
     /** Reads {@code n} blocks from {@code views[at]} into {@code run}: several only if stored back to back. */
@@ -262,46 +269,69 @@ final class BlockMap {
             int len = (int) Math.min(vbs, v.external().size() - pos);
             v.external().read(pos, run.slice(0, len));
             zero(run, len, vbs);
-        } else if (v.mapping() == null || v.mapping().hole()) {
+            return;
+        }
+        if (!stored(v)) {
             zero(run, 0, vbs);
-        } else if (v.mapping().packed()) {
-            readFragment(name, vbs, block, v.mapping(), run);
-        } else {
-            Mapping m = v.mapping();
-            engine.device.read(m.offset(), run.slice(0, n == 1 ? m.length() : n * vbs));
-            for (int k = 0; k < n; k++) {
-                Mapping mk = views[at + k].mapping();
-                if (Crc32c.of(run.slice(k * vbs, mk.length())) != mk.crc()) {
-                    throw new PoolException(PoolException.Kind.CHECKSUM, block + k, "checksum mismatch in '" + name
-                            + "' block " + (block + k) + " (device offset " + mk.offset() + "): the block is damaged", null);
-                }
+            return;
+        }
+        long start = v.mapping().address();
+        Mapping last = views[at + n - 1].mapping();
+        int bytes = (int) (last.address() + last.length() - start);
+        boolean whole = true; // every block raw and full length: read straight into run
+        for (int k = 0; k < n && whole; k++) {
+            whole = !views[at + k].mapping().packed() && views[at + k].mapping().length() == vbs;
+        }
+        ByteBuffer stored = whole ? run : scratch(bytes);
+        engine.device.read(start, stored.slice(0, bytes));
+        for (int k = 0; k < n; k++) {
+            Mapping m = views[at + k].mapping();
+            ByteBuffer got = stored.slice((int) (m.address() - start), m.length());
+            if (Crc32c.of(got) != m.crc()) {
+                throw new PoolException(PoolException.Kind.CHECKSUM, block + k, "checksum mismatch in '" + name
+                        + "' block " + (block + k) + " (device offset " + m.address() + "): the block is damaged", null);
             }
-            if (n == 1) {
-                zero(run, m.length(), vbs); // a block stored shorter (compressed, next) ends in zeros
+            if (whole) {
+                continue;
+            }
+            ByteBuffer out = run.slice(k * vbs, vbs);
+            if (m.packed()) {
+                decompress(name, block + k, m, got, out);
+            } else { // a raw block stored shorter than the grain ends in zeros
+                out.put(got);
+                zero(out, m.length(), vbs);
             }
         }
     }
 
-    /** Reads a compressed block's fragment, checks it as stored, and decompresses it into {@code dst}. */
-    private void readFragment(String name, int vbs, long block, Mapping m, ByteBuffer dst) throws IOException {
-        ByteBuffer fragment = ByteBuffer.allocate(m.length());
-        engine.device.read(m.address(), fragment);
-        fragment.flip();
-        if (Crc32c.of(fragment.duplicate()) != m.crc()) {
-            throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + name + "' block "
-                    + block + " (fragment at device offset " + m.address() + "): the block is damaged", null);
-        }
+    private static void decompress(String name, long block, Mapping m, ByteBuffer fragment, ByteBuffer dst) {
         try {
-            m.codec().decompress(fragment, dst.slice(0, vbs), vbs);
+            m.codec().decompress(fragment, dst, dst.remaining());
         } catch (CorruptFragmentException e) {
             throw new PoolException(PoolException.Kind.CHECKSUM, block, "'" + name + "' block " + block
                     + " does not decompress: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * This thread's direct buffer for {@code bytes} bytes of fragments: the device reads into it
+     * without the JDK's own bounce copy, and it is kept for the next read up to {@link #SCRATCH_KEPT}.
+     */
+    private static ByteBuffer scratch(int bytes) {
+        ByteBuffer b = SCRATCH.get();
+        if (b.capacity() >= bytes) {
+            return b.clear();
+        }
+        b = ByteBuffer.allocateDirect(bytes);
+        if (bytes <= SCRATCH_KEPT) {
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
     private static void zero(ByteBuffer b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            b.put(i, (byte) 0);
+        for (int i = from; i < to; i += ZEROS.length) {
+            b.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
         }
     }
 

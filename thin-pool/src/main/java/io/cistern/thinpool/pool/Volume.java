@@ -95,9 +95,19 @@ public final class Volume {
         capacityListeners.add(listener);
     }
 
-    /** Reads {@code length} bytes at {@code offset}; unwritten bytes read as zeros. */
+    /** Reads {@code length} bytes at {@code offset} into a new heap buffer; unwritten bytes read as zeros. */
     public CompletableFuture<ByteBuffer> read(long offset, int length) {
-        return pool.io().read(id, offset, length);
+        ByteBuffer dst = ByteBuffer.allocate(length);
+        return read(offset, dst).thenApply(v -> dst);
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} (a direct buffer saves
+     * a copy), without moving its position; unwritten bytes read as zeros. The caller must not
+     * touch {@code dst} until the future completes; after a failure its bytes are unspecified.
+     */
+    public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+        return pool.io().read(id, offset, dst);
     }
 
     /**

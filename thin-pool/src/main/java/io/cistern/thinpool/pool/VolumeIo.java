@@ -51,8 +51,12 @@ final class VolumeIo {
         this.deduper = deduper;
     }
 
-    /** Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread. */
-    CompletableFuture<ByteBuffer> read(long id, long offset, int length) {
+    /**
+     * Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread
+     * into {@code dst}'s remaining bytes (straight into it when the range is whole blocks).
+     */
+    CompletableFuture<Void> read(long id, long offset, ByteBuffer dst) {
+        int length = dst.remaining();
         return engine.call(() -> {
             DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, length);
@@ -69,10 +73,15 @@ final class VolumeIo {
             String name = ds.name;
             return engine.readers.submit(() -> {
                 writing.forEach(CompletableFuture::join); // data this read resolved, still on its way
-                ByteBuffer whole = ByteBuffer.allocate(count * vbs);
-                map.read(name, vbs, first, views, whole);
                 int skip = (int) (offset - first * vbs);
-                return whole.position(skip).limit(skip + length).slice();
+                if (skip == 0 && length == count * vbs) {
+                    map.read(name, vbs, first, views, dst.duplicate());
+                } else { // not on block boundaries: whole blocks, then the part asked for
+                    ByteBuffer whole = ByteBuffer.allocate(count * vbs);
+                    map.read(name, vbs, first, views, whole);
+                    dst.duplicate().put(whole.position(skip).limit(skip + length));
+                }
+                return (Void) null;
             });
         }).thenCompose(f -> f);
     }

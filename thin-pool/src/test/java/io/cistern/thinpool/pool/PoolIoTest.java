@@ -117,6 +117,34 @@ class PoolIoTest {
     }
 
     @Test
+    void compressedRunsReadIntoDirectBuffersAndADamagedFragmentFailsItsBlock() throws Exception {
+        MemoryDevice device = new MemoryDevice(64 * MiB);
+        try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(MiB)); // lz4: fragments packed back to back
+            byte[] data = bytes(CompressionPoolTest.mixed(9, 64));
+            v.write(0, ByteBuffer.wrap(data), true).join();
+            long[][] ranges = {{0, 64 * 4096}, {3 * 4096 + 512, 10 * 4096 - 1024}, {63 * 4096, 4096}};
+            for (long[] r : ranges) {
+                ByteBuffer direct = ByteBuffer.allocateDirect((int) r[1]);
+                v.read(r[0], direct).join();
+                assertEquals(0, direct.position());
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])), bytes(direct),
+                        "range " + r[0] + "+" + r[1]);
+            }
+            // Block 8 compresses; its random first quarter goes into the fragment as LZ4 literals.
+            byte[] marker = java.util.Arrays.copyOfRange(data, 8 * 4096 + 100, 8 * 4096 + 116);
+            device.write(findBytes(device, marker), ByteBuffer.wrap(new byte[] {(byte) ~marker[0]}));
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> v.read(0, ByteBuffer.allocateDirect(64 * 4096)).join());
+            PoolException pe = assertInstanceOf(PoolException.class, e.getCause());
+            assertEquals(PoolException.Kind.CHECKSUM, pe.kind());
+            assertEquals(8, pe.block());
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 9 * 4096, 64 * 4096), bytes(v.read(9 * 4096, 55 * 4096).join()));
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 8 * 4096), bytes(v.read(0, 8 * 4096).join()));
+        }
+    }
+
+    @Test
     void scrubRunsInSlicesWhileWritesGoOn() throws Exception {
         MemoryDevice device = new MemoryDevice(64 * MiB);
         try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
@@ -151,6 +179,23 @@ class PoolIoTest {
         RuntimeException e = assertThrows(RuntimeException.class, r::run);
         Throwable t = e instanceof CompletionException ? e.getCause() : e;
         assertEquals(kind, assertInstanceOf(PoolException.class, t).kind(), t.getMessage());
+    }
+
+    /** Where {@code marker} first appears on the device, at any byte offset. */
+    private static long findBytes(MemoryDevice device, byte[] marker) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate((int) device.size());
+        device.read(0, b);
+        byte[] all = b.array();
+        outer:
+        for (int at = 0; at + marker.length <= all.length; at++) {
+            for (int k = 0; k < marker.length; k++) {
+                if (all[at + k] != marker[k]) {
+                    continue outer;
+                }
+            }
+            return at;
+        }
+        throw new AssertionError("bytes not found on the device");
     }
 
     private static long findOnDevice(MemoryDevice device, byte[] block) throws Exception {
