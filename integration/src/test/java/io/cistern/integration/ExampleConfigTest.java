@@ -102,6 +102,11 @@ class ExampleConfigTest {
     private void logInWithLibiscsi(DaemonProcess daemon) throws Exception {
         Exec.Result ls = Exec.run(COMMAND, "iscsi-ls", "-i", HV1, "iscsi://127.0.0.1:" + port);
         assertTrue(ls.ok() && ls.output().contains("Target:" + VMSTORE) && !ls.output().contains(BACKUP), ls::describe);
+        // CHAP in the URL: libiscsi offers it in discovery too, then repeats its InitiatorName in the
+        // operational stage, and logs into each target with it to list the LUNs
+        Exec.Result lsChap = Exec.run(COMMAND, "iscsi-ls", "-s", "-i", HV1,
+                "iscsi://hypervisor%vmstore-secret1@127.0.0.1:" + port);
+        assertTrue(lsChap.ok() && lsChap.output().contains("Lun:0"), lsChap::describe);
 
         Exec.Result inq = Exec.run(COMMAND, "iscsi-inq", "-i", HV1, lun(0).libiscsi());
         assertTrue(inq.ok() && inq.output().contains("DIRECT_ACCESS"), inq::describe);

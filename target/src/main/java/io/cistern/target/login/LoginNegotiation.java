@@ -2,6 +2,7 @@ package io.cistern.target.login;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class LoginNegotiation {
     private final SecureRandom random;
     private final TextAccumulator text = new TextAccumulator();
     private final Set<String> keysSeen = new HashSet<>();
+    /** The first request's values of {@link #FIRST_REQUEST_KEYS} (SessionType with its default). */
+    private final Map<String, String> identity = new HashMap<>();
 
     private Stage stage;
     private boolean finished;
@@ -77,11 +80,14 @@ public final class LoginNegotiation {
         }
         List<KeyValue> keys = ((TextResult.Keys) decoded).pairs();
         for (KeyValue kv : keys) {
-            if (!keysSeen.add(kv.key())) {
-                return fail(LoginStatus.INITIATOR_ERROR, in, "key " + kv.key() + " negotiated twice");
-            }
             if (first != null && FIRST_REQUEST_KEYS.contains(kv.key())) {
-                return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " after the first Login Request");
+                // libiscsi declares InitiatorName and SessionType again on entering the operational
+                // stage; RFC 7143 §6.2 only says it "should not". The same value changes nothing.
+                if (!kv.value().equals(identity.get(kv.key()))) {
+                    return fail(LoginStatus.INITIATOR_ERROR, in, kv.key() + " changed after the first Login Request");
+                }
+            } else if (!keysSeen.add(kv.key())) {
+                return fail(LoginStatus.INITIATOR_ERROR, in, "key " + kv.key() + " negotiated twice");
             }
         }
         List<KeyValue> reply = new ArrayList<>();
@@ -128,6 +134,8 @@ public final class LoginNegotiation {
         first = in;
         Map<String, String> k = new LinkedHashMap<>();
         keys.forEach(kv -> k.put(kv.key(), kv.value()));
+        FIRST_REQUEST_KEYS.forEach(key -> identity.put(key, k.get(key)));
+        identity.putIfAbsent(LoginKey.SESSION_TYPE.keyName(), SessionType.NORMAL.value());
         initiatorName = k.get("InitiatorName");
         if (initiatorName == null || initiatorName.isEmpty()) {
             return Optional.of(fail(LoginStatus.MISSING_PARAMETER, in, "no InitiatorName in the first request"));

@@ -200,9 +200,16 @@ class LoginNegotiationTest extends LoginTestBase {
         securityNone(TARGET);
         assertEquals(LoginStatus.SUCCESS, login.handle(req(OP, FFP, false, "MaxBurstLength=4096")).status());
         assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(OP, FFP, true, "MaxBurstLength=8192")));
+    }
+
+    @Test
+    void theFirstRequestsIdentityMayBeRepeatedUnchangedButNotChanged() {
+        securityNone(TARGET); // libiscsi repeats InitiatorName and SessionType in the operational stage
+        assertEquals(LoginStatus.SUCCESS, login.handle(req(OP, FFP, true, "InitiatorName=" + INITIATOR,
+                "SessionType=Normal", "TargetName=" + TARGET)).status());
         login = fresh();
         securityNone(TARGET);
-        assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(OP, FFP, true, "InitiatorName=" + INITIATOR)));
+        assertStatus(LoginStatus.INITIATOR_ERROR, login.handle(req(OP, FFP, true, "InitiatorName=" + INITIATOR + ".other")));
     }
 
     @Test
