@@ -118,7 +118,8 @@ public final class Packer {
     /**
      * The extents the fragments went to: the open one first if it got any, then new ones, each
      * rounded up to the whole units it uses, except, with {@code leaveOpen}, the last new one, which
-     * is allocated {@link #maxExtentBytes} long so later writes can append to it.
+     * is allocated {@link #maxExtentBytes} long so later writes can append to it, if a fragment as
+     * long as its last one would still fit (large blocks' fragments get extents of their size).
      */
     public List<PackedExtent> seal(boolean leaveOpen) {
         if (slots.isEmpty()) {
@@ -131,8 +132,11 @@ public final class Packer {
         int maxUnits = maxExtentBytes / unit;
         for (int i = 0; i < by.size(); i++) {
             boolean continued = continues && i == 0;
-            int units = (extentEnds.get(i) + unit - 1) / unit;
-            if (continued || leaveOpen && i == by.size() - 1) {
+            int end = extentEnds.get(i);
+            int units = (end + unit - 1) / unit;
+            List<Slot> in = by.get(i);
+            boolean roomForAnother = maxExtentBytes - end >= in.get(in.size() - 1).length(); // else leaving it open wastes more than it saves
+            if (continued || leaveOpen && i == by.size() - 1 && roomForAnother) {
                 units = Math.max(units, maxUnits);
             }
             out.add(new PackedExtent(units, continued, List.copyOf(by.get(i))));

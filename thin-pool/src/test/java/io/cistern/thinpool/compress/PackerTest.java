@@ -84,6 +84,9 @@ class PackerTest {
         assertEquals(1, x.size());
         assertTrue(!x.get(0).continued());
         assertEquals(List.of(), new Packer(UNIT, 16 * UNIT, 100).seal(true), "no fragments, no extents");
+        Packer large = new Packer(UNIT, 16 * UNIT); // a 128K block's fragment: no room for another like it
+        large.add(40_000);
+        assertEquals(10, large.seal(true).get(0).units());
 
         ByteBuffer f0 = ByteBuffer.wrap(new byte[3000]).put(0, (byte) 7);
         ByteBuffer out = ByteBuffer.allocate(3000);
