@@ -31,8 +31,16 @@ public final class RefCounts {
 
     /** Adds an owner to the extent at {@code offset}. */
     public void share(Batch batch, long offset) {
+        share(batch, offset, 1);
+    }
+
+    /** Adds {@code owners} owners to the extent at {@code offset} (fragments appended to a packed extent). */
+    public void share(Batch batch, long offset, int owners) {
+        if (owners < 1) {
+            throw new IllegalArgumentException("no owners to add: " + owners);
+        }
         anyShared = true;
-        batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(extra(batch, offset) + 1).array());
+        batch.put(Keys.refs(offset), ByteBuffer.allocate(4).putInt(extra(batch, offset) + owners).array());
     }
 
     /** A new extent's owners (a packed extent has one per fragment); nothing to record for one. */

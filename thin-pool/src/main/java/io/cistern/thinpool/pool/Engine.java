@@ -60,6 +60,8 @@ final class Engine implements AutoCloseable {
     final RefCounts refs;
     /** The pool's dedup table: an extent's entries go in the batch that frees it. */
     final DedupTable ddt;
+    /** The packed extent later compressed fragments are appended to; closed when freed. */
+    final OpenExtent openExtent = new OpenExtent();
     private final PoolConfig config;
     /** Bytes kept free in the file system under a file-backed pool, for the metadata store. */
     private final long headroom;
@@ -289,6 +291,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         ddt.extentFreed(batch, e.offset()); // the freelist records it at commit (recordFrees)
+        openExtent.freed(e.offset());
         deferredFrees.add(e);
         deferredBytes += e.length();
         liveBytes -= e.length();

@@ -142,6 +142,7 @@ final class Inspector {
         catalog.heads().forEach(h -> heads.put(h.id, h));
         boolean dedup = engine.store.get(DedupKeys.count()) != null; // the table was ever used
         Map<Long, Integer> blockRefs = new HashMap<>(); // device address of a stored block -> map entries
+        Map<Long, TreeMap<Integer, Integer>> fragments = new HashMap<>(); // packed extent -> fragment offset -> length
         long mapped = 0;
         long lastMap = -1;
         long lastBlock = -1;
@@ -173,6 +174,14 @@ final class Inspector {
                 if (dedup) {
                     blockRefs.merge(m.address(), 1, Integer::sum);
                 }
+                if (m.packed()) {
+                    Integer length = fragments.computeIfAbsent(m.offset(), k -> new TreeMap<>())
+                            .put(m.fragmentOffset(), m.length());
+                    if (length != null && length != m.length()) {
+                        problems.add("extent " + m.offset() + ": fragment at " + m.fragmentOffset() + " mapped with lengths "
+                                + length + " and " + m.length());
+                    }
+                }
                 if (before == null) {
                     mapped += bytes;
                 } else if (before != bytes) {
@@ -191,6 +200,7 @@ final class Inspector {
             }
             end = Math.max(end, e.getKey() + e.getValue());
         }
+        checkFragments(fragments, extents, problems);
         checkOwners(owners, problems);
         if (dedup) {
             checkDedupTable(extents, blockRefs, problems);
@@ -214,6 +224,23 @@ final class Inspector {
             }
         }
         return new CheckReport(extents.size(), mapped, allocated, problems);
+    }
+
+    /** The fragments of a packed extent lie inside it and apart (appending never overlaps live ones). */
+    private static void checkFragments(Map<Long, TreeMap<Integer, Integer>> fragments, Map<Long, Long> extents,
+            List<String> problems) {
+        fragments.forEach((extent, in) -> {
+            long end = 0;
+            for (Map.Entry<Integer, Integer> f : in.entrySet()) {
+                if (f.getKey() < end) {
+                    problems.add("extent " + extent + ": fragment at " + f.getKey() + " overlaps the one before it");
+                }
+                end = f.getKey() + (long) f.getValue();
+            }
+            if (end > extents.get(extent)) {
+                problems.add("extent " + extent + ": fragments end at " + end + ", past its " + extents.get(extent) + " bytes");
+            }
+        });
     }
 
     /** An extent in k maps has a count of k-1 extra owners; no count exists for an unmapped extent. */

@@ -46,6 +46,10 @@ final class Writer {
     /** Largest packed extent: a fragment's offset in it has 16 bits, and a map entry counts units in 8. */
     private static final int MAX_PACKED_BYTES = 64 * 1024;
 
+    private static int maxPackedBytes(int unit) {
+        return Math.min(255 * unit, Math.max(unit, MAX_PACKED_BYTES / unit * unit));
+    }
+
     /**
      * One block's change: what it had (own version and whether an older one is kept, or what showed
      * through) and what it gets: new data stored here, or (dedup) the block of a table entry or of
@@ -90,7 +94,8 @@ final class Writer {
         long dWritten = 0;
         int rawBlocks = 0;
         int unit = (int) engine.allocator.unit();
-        Packer packer = new Packer(unit, Math.min(255 * unit, Math.max(unit, MAX_PACKED_BYTES / unit * unit)));
+        OpenExtent open = engine.openExtent;
+        Packer packer = new Packer(unit, maxPackedBytes(unit), open.isOpen() ? open.end() : Packer.NONE);
         List<ByteBuffer> fragments = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long block = first + i;
@@ -129,12 +134,21 @@ final class Writer {
         if (changes.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Packer.PackedExtent> packed = packer.seal();
-        long allocating = (long) rawBlocks * vbs + packed.stream().mapToLong(e -> (long) e.units() * unit).sum();
+        List<Packer.PackedExtent> packed = packer.seal(true);
+        int appended = !packed.isEmpty() && packed.get(0).continued() ? packed.get(0).slots().size() : 0;
+        long freed = freedBytes(h, changes, appended);
         long reservationAfter = Math.max(0, h.refreservation - (h.written + dWritten));
-        long charge = allocating - freedBytes(h, changes) + reservationAfter - h.usedByRefreservation();
-        space.require(charge, first, "write to '" + h.name + "'");
-        List<Extent> extents = allocate(rawBlocks, vbs, packed, unit, first);
+        long unfilled = reservationAfter - h.usedByRefreservation();
+        List<Extent> extents;
+        try {
+            extents = allocate(h, rawBlocks, vbs, packed, unit, first, unfilled - freed);
+        } catch (PoolException e) {
+            if (e.kind() != PoolException.Kind.OUT_OF_SPACE || packed.equals(packer.seal(false))) {
+                throw e;
+            }
+            packed = packer.seal(false); // too little room to leave an extent open: only what the fragments use
+            extents = allocate(h, rawBlocks, vbs, packed, unit, first, unfilled - freed);
+        }
 
         Batch batch = engine.batch();
         for (Change c : changes) { // owners first: an old version dropped below must not free a block shared here
@@ -143,12 +157,21 @@ final class Writer {
                 engine.ddt.shared(batch, c.match().entry().encode());
             }
         }
+        boolean appends = appended > 0;
+        if (appends) { // nor the open extent these fragments go to
+            engine.refs.share(batch, open.offset(), appended);
+        }
         long gen = catalog.gen();
         Run run = new Run();
         int extent = 0;
         long within = 0;
         int fragment = 0;
         List<Packer.Slot> slots = packed.stream().flatMap(e -> e.slots().stream()).toList();
+        long[] packedAt = new long[packed.size()]; // device offset of each packed extent: the open one, then the new
+        int newPacked = extents.size() - packed.size() + (appends ? 1 : 0); // allocated after the raw blocks
+        for (int i = 0; i < packed.size(); i++) {
+            packedAt[i] = appends && i == 0 ? open.offset() : extents.get(newPacked++).offset();
+        }
         Mapping[] placed = new Mapping[changes.size()];
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
@@ -167,8 +190,7 @@ final class Writer {
             } else if (data.packed()) {
                 Packer.Slot s = slots.get(fragment++);
                 Packer.PackedExtent pe = packed.get(s.extent());
-                long at = extents.get(extents.size() - packed.size() + s.extent()).offset();
-                placed[i] = new Mapping(at, data.length(), data.crc(), s.offset(), pe.units(), data.codec());
+                placed[i] = new Mapping(packedAt[s.extent()], data.length(), data.crc(), s.offset(), pe.units(), data.codec());
             } else {
                 Extent e = extents.get(extent);
                 long offset = e.offset() + within;
@@ -184,11 +206,18 @@ final class Writer {
         }
         for (int i = 0; i < packed.size(); i++) {
             Packer.PackedExtent pe = packed.get(i);
-            Extent e = extents.get(extents.size() - packed.size() + i);
-            ByteBuffer out = ByteBuffer.allocate(pe.units() * unit);
+            ByteBuffer out = ByteBuffer.allocate(pe.end() - pe.from());
             packer.fill(pe, fragments, out);
-            engine.refs.created(batch, e.offset(), pe.slots().size());
-            run.add(e.offset(), out);
+            if (!pe.continued()) {
+                engine.refs.created(batch, packedAt[i], pe.slots().size());
+            }
+            run.add(packedAt[i] + pe.from(), out);
+        }
+        if (!packed.isEmpty()) {
+            Packer.PackedExtent last = packed.get(packed.size() - 1);
+            if ((long) last.units() * unit == packer.maxExtentBytes()) {
+                open.open(packedAt[packed.size() - 1], last.units(), last.end());
+            }
         }
         if (dedup.active()) {
             enter(changes, placed, batch);
@@ -318,9 +347,9 @@ final class Writer {
 
     /**
      * Bytes the changes give back to the pool: extents whose every owner goes (old versions nobody
-     * else holds), less those this write shares again.
+     * else holds), less those this write shares again or appends {@code appended} fragments to.
      */
-    private long freedBytes(DatasetRecord h, List<Change> changes) {
+    private long freedBytes(DatasetRecord h, List<Change> changes, int appended) {
         Map<Long, long[]> dropped = new HashMap<>(); // extent offset -> {owners dropped, extent bytes}
         for (Change c : changes) {
             BlockMap.Version cur = c.cur();
@@ -335,6 +364,9 @@ final class Writer {
             if (c.match().entry() != null) {
                 added.merge(c.match().entry().offset(), 1, Integer::sum);
             }
+        }
+        if (appended > 0) {
+            added.merge(engine.openExtent.offset(), appended, Integer::sum);
         }
         long freed = 0;
         for (Map.Entry<Long, long[]> e : dropped.entrySet()) {
@@ -394,17 +426,27 @@ final class Writer {
     }
 
     /**
-     * Space for {@code rawBlocks} blocks (any number of extents), then one contiguous extent per
-     * packed extent, in that order; all or nothing, recorded in the batch only once all is found.
+     * Checks that the pool can be charged what the write allocates plus {@code charge} (reservation
+     * change less space freed), then finds space for {@code rawBlocks} blocks (any number of extents),
+     * then one contiguous extent per new packed extent, in that order; all or nothing, recorded in the
+     * batch only once all is found.
      */
-    private List<Extent> allocate(int rawBlocks, int vbs, List<Packer.PackedExtent> packed, int unit, long block) {
+    private List<Extent> allocate(DatasetRecord h, int rawBlocks, int vbs, List<Packer.PackedExtent> packed, int unit,
+            long block, long charge) {
+        long allocating = (long) rawBlocks * vbs;
+        for (Packer.PackedExtent pe : packed) {
+            allocating += pe.continued() ? 0 : (long) pe.units() * unit;
+        }
+        space.require(allocating + charge, block, "write to '" + h.name + "'");
         List<Extent> got = new ArrayList<>();
         try {
             if (rawBlocks > 0) {
                 got.addAll(allocate((long) rawBlocks * vbs, vbs, block));
             }
             for (Packer.PackedExtent pe : packed) {
-                got.addAll(allocate((long) pe.units() * unit, (long) pe.units() * unit, block));
+                if (!pe.continued()) {
+                    got.addAll(allocate((long) pe.units() * unit, (long) pe.units() * unit, block));
+                }
             }
         } catch (PoolException e) {
             got.forEach(x -> engine.allocator.release(x.offset(), x.length()));

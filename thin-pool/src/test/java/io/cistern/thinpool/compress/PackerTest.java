@@ -61,6 +61,40 @@ class PackerTest {
         assertThrows(IllegalArgumentException.class, () -> new Packer(UNIT, UNIT + 1));
     }
 
+    @Test
+    void aPackerContinuesTheOpenExtentThenLeavesItsLastNewExtentOpen() {
+        Packer p = new Packer(UNIT, 16 * UNIT, 60_000);
+        Packer.Slot a = p.add(3000); // fits at 60000
+        Packer.Slot b = p.add(3000); // would end past 64 KiB: a new extent
+        List<Packer.PackedExtent> open = p.seal(true);
+        assertEquals(List.of(new Packer.Slot(0, 0, 60_000, 3000)), List.of(a));
+        assertEquals(new Packer.Slot(1, 1, 0, 3000), b);
+        assertEquals(2, open.size());
+        assertTrue(open.get(0).continued());
+        assertEquals(16, open.get(0).units(), "the open extent keeps its length");
+        assertEquals(60_000, open.get(0).from());
+        assertEquals(63_000, open.get(0).end());
+        assertEquals(16, open.get(1).units(), "left open for the next writes");
+        assertEquals(1, p.seal(false).get(1).units(), "or only the units it uses");
+
+        Packer full = new Packer(UNIT, 16 * UNIT, 65_000);
+        Packer.Slot c = full.add(2000); // nothing fits in the open extent: numbering starts with the new one
+        assertEquals(0, c.extent());
+        List<Packer.PackedExtent> x = full.seal(true);
+        assertEquals(1, x.size());
+        assertTrue(!x.get(0).continued());
+        assertEquals(List.of(), new Packer(UNIT, 16 * UNIT, 100).seal(true), "no fragments, no extents");
+        Packer large = new Packer(UNIT, 16 * UNIT); // a 128K block's fragment: no room for another like it
+        large.add(40_000);
+        assertEquals(10, large.seal(true).get(0).units());
+
+        ByteBuffer f0 = ByteBuffer.wrap(new byte[3000]).put(0, (byte) 7);
+        ByteBuffer out = ByteBuffer.allocate(3000);
+        p.fill(open.get(0), List.of(f0, ByteBuffer.allocate(3000)), out);
+        assertEquals(7, out.get(0), "only the new fragments, from where they start");
+        assertThrows(IllegalArgumentException.class, () -> new Packer(UNIT, 16 * UNIT, 16 * UNIT + 1));
+    }
+
     /** The whole write and read of a packed extent, as phase 2's writer and reader will do it. */
     @Test
     void packedBlocksReadBackThroughTheirMappings() throws Exception {

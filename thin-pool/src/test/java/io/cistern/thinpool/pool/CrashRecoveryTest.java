@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * a random mutating call of the device or the metadata store (inside a commit, between its device sync and
  * its metadata write, in a hole punch...), half the time keeping a random subset of the unsynced writes.
  *
+ * <p>Odd contents compress, and most writes are of one to four blocks each its own request, so cuts
+ * also fall while fragments are appended to the packed extent earlier writes left open (packing
+ * across requests), before and after the commits that map them.
+ *
  * <p>Every third round the volume has {@code dedup=verify} and its blocks repeat (six contents), so
  * crashes also hit dedup-table entries, shared extents and their counts; the check then also proves
  * that the table matches the maps and counts it recovered with.
