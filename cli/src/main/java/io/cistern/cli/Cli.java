@@ -62,13 +62,13 @@ public final class Cli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err, System.getenv(), Clock.systemDefaultZone(),
-                Duration.ofSeconds(1)));
+        System.exit(run(Arrays.asList(args), System.out, System.err, System.console() != null, System.getenv(),
+                Clock.systemDefaultZone(), Duration.ofSeconds(1)));
     }
 
     /** Runs one command line; returns its exit status. */
-    public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
-            Duration pollInterval) {
+    public static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal, Map<String, String> env,
+            Clock clock, Duration pollInterval) {
         List<String> rest = new ArrayList<>(args);
         String url = null;
         String tokenFile = null;
@@ -113,7 +113,7 @@ public final class Cli {
                 err.print(usage());
                 return 2;
             }
-            return command.run(rest, new Context(out, err, api, clock, pollInterval));
+            return command.run(rest, new Context(out, err, terminal, api, clock, pollInterval));
         } catch (UsageException e) {
             err.println("cistern: " + e.getMessage());
             err.println(command == null ? "usage: cistern [--url URL] [--token-file FILE] command args ..."
