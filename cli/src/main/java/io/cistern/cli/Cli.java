@@ -66,7 +66,13 @@ public final class Cli {
                 Clock.systemDefaultZone(), Duration.ofSeconds(1)));
     }
 
-    /** Runs one command line; returns its exit status. */
+    /** Runs one command line with its output going to no terminal; returns its exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
+            Duration pollInterval) {
+        return run(args, out, err, false, env, clock, pollInterval);
+    }
+
+    /** Runs one command line, {@code terminal} if its output goes to one; returns its exit status. */
     public static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal, Map<String, String> env,
             Clock clock, Duration pollInterval) {
         List<String> rest = new ArrayList<>(args);
