@@ -62,13 +62,19 @@ public final class Cli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err, System.getenv(), Clock.systemDefaultZone(),
-                Duration.ofSeconds(1)));
+        System.exit(run(Arrays.asList(args), System.out, System.err, System.console() != null, System.getenv(),
+                Clock.systemDefaultZone(), Duration.ofSeconds(1)));
     }
 
-    /** Runs one command line; returns its exit status. */
+    /** Runs one command line with its output going to no terminal; returns its exit status. */
     public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
             Duration pollInterval) {
+        return run(args, out, err, false, env, clock, pollInterval);
+    }
+
+    /** Runs one command line, {@code terminal} if its output goes to one; returns its exit status. */
+    public static int run(List<String> args, PrintStream out, PrintStream err, boolean terminal, Map<String, String> env,
+            Clock clock, Duration pollInterval) {
         List<String> rest = new ArrayList<>(args);
         String url = null;
         String tokenFile = null;
@@ -113,7 +119,7 @@ public final class Cli {
                 err.print(usage());
                 return 2;
             }
-            return command.run(rest, new Context(out, err, api, clock, pollInterval));
+            return command.run(rest, new Context(out, err, terminal, api, clock, pollInterval));
         } catch (UsageException e) {
             err.println("cistern: " + e.getMessage());
             err.println(command == null ? "usage: cistern [--url URL] [--token-file FILE] command args ..."

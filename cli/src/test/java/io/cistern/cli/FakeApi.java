@@ -82,12 +82,23 @@ public final class FakeApi implements AutoCloseable {
         return runLine(line, env);
     }
 
+    /** Runs a command line as {@link #run(String...)} does, its standard output a terminal. */
+    public Result runOnTerminal(String... args) {
+        List<String> line = new ArrayList<>(List.of("--url", url()));
+        line.addAll(List.of(args));
+        return runLine(line, Map.of("CISTERN_TOKEN", TOKEN), true);
+    }
+
     /** Runs a command line as given (no --url added). */
     public static Result runLine(List<String> line, Map<String, String> env) {
+        return runLine(line, env, false);
+    }
+
+    private static Result runLine(List<String> line, Map<String, String> env, boolean terminal) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = io.cistern.cli.Cli.run(line, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, CLOCK, Duration.ofMillis(1));
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, env, CLOCK, Duration.ofMillis(1));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -32,7 +32,8 @@ public final class Main {
         Command command = args.length == 0 ? null : COMMANDS.get(args[0]);
         if (command == null && args.length > 0) {
             // The management commands (create, list, snapshot...): clients of the running daemon's API.
-            return Cli.run(List.of(args), out, err, System.getenv(), Clock.systemDefaultZone(), Duration.ofSeconds(1));
+            return Cli.run(List.of(args), out, err, out == System.out && System.console() != null, System.getenv(),
+                    Clock.systemDefaultZone(), Duration.ofSeconds(1));
         }
         if (command == null) {
             String prefix = "usage: ";

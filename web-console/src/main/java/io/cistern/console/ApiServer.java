@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
         ApiRouter api = new ApiRouter(vertx, tokens, openapi());
         Operations operations = new Operations();
         new PoolResource(appliance, operations).register(api);
-        new DatasetResource(appliance).register(api);
+        new DatasetResource(appliance, operations).register(api);
         new TargetResource(appliance).register(api);
         new ConfigResource(appliance).register(api);
         return api.router();

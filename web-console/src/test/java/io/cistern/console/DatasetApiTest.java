@@ -242,6 +242,43 @@ class DatasetApiTest {
     }
 
     @Test
+    void destroyOfAWrittenVolumeIsAnOperationPolledUntilItsSpaceIsFree() throws Exception {
+        create("tank/big", 128 * MiB, true);
+        Volume big = tank.volume("big");
+        for (long off = 0; off < 64 * MiB; off += MiB) {
+            byte[] b = new byte[(int) MiB];
+            new java.util.Random(off).nextBytes(b); // incompressible
+            big.write(off, ByteBuffer.wrap(b), false).join();
+        }
+        big.flush().join();
+        long poolUsed = api.get("/pools/tank").json().getLong("alloc");
+
+        ApiFixture.Answer gone = api.delete("/datasets/tank/big");
+        assertEquals(202, gone.status(), gone.body());
+        assertEquals(404, api.get("/datasets/tank/big").status()); // the name goes at once
+        JsonObject op = gone.json();
+        assertEquals("destroy", op.getString("kind"));
+        assertEquals("tank/big", op.getString("target"));
+        String location = gone.raw().headers().firstValue("Location").orElseThrow();
+        assertEquals("/api/v1/operations/" + op.getString("id"), location);
+        assertEquals(201, create("tank/big", MiB, true).status()); // and may be taken again meanwhile
+        double last = 0;
+        for (int i = 0; i < 3000 && op.getString("state").equals("running"); i++) {
+            assertTrue(op.getDouble("progress") >= last, op::encode);
+            last = op.getDouble("progress");
+            Thread.sleep(10);
+            op = api.get(location.substring("/api/v1".length())).json();
+        }
+        assertEquals("done", op.getString("state"), op::encode);
+        assertEquals(1.0, op.getDouble("progress"));
+        assertEquals(new JsonObject().put("freed", 64 * MiB), op.getJsonObject("result"));
+        JsonObject pool = api.get("/pools/tank").json();
+        assertEquals(0L, pool.getLong("freeing"));
+        assertTrue(pool.getLong("alloc") <= poolUsed - 64 * MiB, pool::encode);
+        assertEquals(204, api.delete("/datasets/tank/big").status()); // nothing written: nothing to wait for
+    }
+
+    @Test
     void snapshotCloneRollbackAndRename() throws Exception {
         create("tank/v", MiB, true);
         Volume v = tank.volume("v");

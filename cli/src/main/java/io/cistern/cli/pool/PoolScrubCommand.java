@@ -5,6 +5,7 @@ import io.cistern.cli.CliException;
 import io.cistern.cli.Command;
 import io.cistern.cli.Context;
 import io.cistern.cli.Getopt;
+import io.cistern.cli.Operations;
 import io.cistern.cli.api.ApiClient;
 import java.util.List;
 
@@ -33,18 +34,7 @@ public final class PoolScrubCommand implements Command {
     }
 
     private static int await(String pool, JsonNode operation, Context context) {
-        String id = operation.path("id").asText();
-        String shown = "";
-        while (operation.path("state").asText().equals("running")) {
-            String progress = ScanText.progress(operation, context.clock().instant());
-            String percent = progress.substring(0, progress.indexOf('%'));
-            if (!percent.equals(shown)) {
-                context.out().println(pool + ": scrub " + progress);
-                shown = percent;
-            }
-            context.pause();
-            operation = context.api().get("/operations/" + ApiClient.path(id));
-        }
+        operation = Operations.await(operation, context, progress -> context.out().println(pool + ": scrub " + progress));
         if (operation.path("state").asText().equals("failed")) {
             throw new CliException("scrub of " + pool + " failed: " + operation.path("error").asText("unknown error"));
         }

@@ -1,13 +1,13 @@
 package io.cistern.cli.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cistern.cli.Operations;
 import io.cistern.cli.api.Json;
 import io.cistern.cli.format.Dates;
 import io.cistern.cli.format.NiceNum;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Locale;
 
 /**
  * A scrub Operation in zpool status' words: "scrub in progress since …, 45.00% done, 00:01:02 to
@@ -26,23 +26,11 @@ final class ScanText {
         JsonNode started = scrub.path("startedAt");
         String since = started.isMissingNode() || started.isNull() ? "" : " since " + Dates.ctime(Json.instant(started), zone);
         return switch (scrub.path("state").asText()) {
-            case "running" -> "scrub in progress" + since + "\n\t" + progress(scrub, now);
+            case "running" -> "scrub in progress" + since + "\n\t" + Operations.progress(scrub, now);
             case "failed" -> "scrub failed: " + scrub.path("error").asText("unknown error")
                     + (since.isEmpty() ? "" : " (started" + since.substring(" since".length()) + ")");
             default -> done(scrub, zone);
         };
-    }
-
-    /** "45.00% done, 00:01:02 to go", the remaining time extrapolated from the time so far. */
-    static String progress(JsonNode scrub, Instant now) {
-        double done = scrub.path("progress").asDouble();
-        String text = String.format(Locale.ROOT, "%.2f%% done", done * 100);
-        JsonNode started = scrub.path("startedAt");
-        if (done <= 0 || done >= 1 || started.isMissingNode() || started.isNull()) {
-            return text + ", no estimated completion time";
-        }
-        long elapsed = Math.max(0, Duration.between(Json.instant(started), now).toSeconds());
-        return text + ", " + Dates.hms(Math.round(elapsed * (1 - done) / done)) + " to go";
     }
 
     private static String done(JsonNode scrub, ZoneId zone) {

@@ -82,6 +82,31 @@ class DatasetCommandsTest {
     }
 
     @Test
+    void destroyWaitsUntilTheSpaceIsFreeShowingProgressOnATerminal() {
+        api.on("DELETE", "/api/v1/datasets/tank/big", 202, "{\"id\":\"4\",\"kind\":\"destroy\",\"target\":\"tank/big\","
+                + "\"state\":\"running\",\"progress\":0,\"startedAt\":\"2026-03-04T09:04:00Z\"}");
+        String running = "{\"id\":\"4\",\"state\":\"running\",\"progress\":0.8,\"startedAt\":\"2026-03-04T09:04:00Z\"}";
+        String done = "{\"id\":\"4\",\"state\":\"done\",\"progress\":1,\"startedAt\":\"2026-03-04T09:04:00Z\","
+                + "\"result\":{\"freed\":4294967296}}";
+        api.onInTurn("GET", "/api/v1/operations/4", running, running, done);
+        assertEquals(new Result(0, """
+                tank/big: freeing 0.00% done, no estimated completion time
+                tank/big: freeing 80.00% done, 00:00:15 to go
+                tank/big: freed 4G
+                """, ""), api.runOnTerminal("destroy", "tank/big"));
+        assertEquals(4, api.requests().size()); // polled until done
+
+        api.onInTurn("GET", "/api/v1/operations/4", running, done);
+        assertEquals(new Result(0, "", ""), api.run("destroy", "tank/big")); // a script: quiet, returns once free
+        assertEquals(new Request("GET", "/api/v1/operations/4", BEARER, ""), api.requests().get(api.requests().size() - 1));
+
+        api.on("GET", "/api/v1/operations/4", 200, "{\"id\":\"4\",\"state\":\"failed\",\"progress\":0.5,"
+                + "\"error\":\"pool closed before its background work ended (it resumes at the next open)\"}");
+        assertEquals(new Result(1, "", "cistern: tank/big is destroyed, but freeing its space stopped: pool closed before"
+                + " its background work ended (it resumes at the next open)\n"), api.run("destroy", "tank/big"));
+    }
+
+    @Test
     void listDefaultsToVolumesWithNameUsedAvailRefer() {
         api.on("GET", "/api/v1/datasets?type=volume", 200, array(
                 volume("tank/web", 80 * M, 0, 1 << 20, 0, 1 << 20, 1 << 20, 10L << 30, 0),

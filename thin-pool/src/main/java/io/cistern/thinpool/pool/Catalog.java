@@ -84,6 +84,11 @@ final class Catalog {
         return r;
     }
 
+    /** Whether a record with this id exists, even of a dataset being destroyed. */
+    boolean has(long id) {
+        return byId.containsKey(id);
+    }
+
     /** The record of a dataset users may see and do I/O on. */
     DatasetRecord live(long id) {
         DatasetRecord r = get(id);

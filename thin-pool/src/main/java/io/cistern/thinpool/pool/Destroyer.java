@@ -13,14 +13,16 @@ import java.util.List;
  * {@link #begin} takes a volume (with its snapshots, and clones of them when recursive) out of
  * sight in one operation: records marked incomplete and renamed out of the user's name space, I/O
  * refused, reservation released. {@link #drain} then deletes and frees a slice of its maps per
- * operation, and drops the record when nothing is left. A crash in between is finished at open
- * ({@link #finishIncomplete}), which also removes a copy a crash interrupted.
+ * operation, and drops the record when nothing is left; {@link AsyncDestroy} runs the slices in the
+ * background. A restart resumes the freeing ({@link #finishIncomplete}), which also removes a copy a
+ * crash interrupted.
  *
  * <p>Thread-safety: metadata thread only.
  */
 final class Destroyer {
     static final String HIDDEN_PREFIX = "%destroying-";
-    private static final int SLICE = 1 << 16;
+    /** Versions freed per operation: about a millisecond of work, so other I/O waits no longer. */
+    static final int SLICE = 256;
 
     private final Engine engine;
     private final Catalog catalog;
@@ -84,46 +86,116 @@ final class Destroyer {
         drain.add(r.id);
     }
 
-    /** Deletes and frees up to a slice of head {@code id}'s map; true once the head is gone. */
-    boolean drain(long id) {
-        DatasetRecord h = catalog.get(id);
+    /** How far the freeing of a destroyed head has got: its dead list is deleted first, then its map. */
+    static final class Drain {
+        final long id;
+        private byte prefix = Keys.DEAD;
+        private byte[] from;
+
+        Drain(long id) {
+            this.id = id;
+            this.from = Keys.start(Keys.DEAD, id);
+        }
+    }
+
+    /**
+     * Deletes and frees about a slice of head {@code d}'s dead list and map, and drops the record when
+     * nothing is left; true once the head is gone. A slice ends at a block boundary, so the first
+     * remaining version of a block is always its live one and the head's counters, lowered here as
+     * its versions go, agree with what is left (what {@link Inspector#check} verifies, and what
+     * {@link #remaining} reports) at every commit.
+     */
+    boolean drain(Drain d) {
+        DatasetRecord h = catalog.get(d.id);
         Batch batch = engine.batch();
         List<byte[]> keys = new ArrayList<>();
         List<Mapping> mappings = new ArrayList<>();
-        for (byte prefix : new byte[] {Keys.MAP, Keys.DEAD}) {
-            try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.start(prefix, id), Keys.end(prefix, id))) {
-                while (keys.size() < SLICE && c.next()) {
-                    keys.add(c.key());
-                    mappings.add(prefix == Keys.MAP ? Mapping.decode(c.value()) : null);
-                }
-            }
+        boolean more = collect(d, batch, keys, mappings);
+        if (!more && d.prefix == Keys.DEAD) {
+            d.prefix = Keys.MAP;
+            d.from = Keys.start(Keys.MAP, d.id);
+            more = collect(d, batch, keys, mappings);
         }
+        long lastBlock = -1;
         for (int i = 0; i < keys.size(); i++) { // collected first: the batch must not change under its cursor
-            batch.delete(keys.get(i));
+            byte[] key = keys.get(i);
+            batch.delete(key);
             Mapping m = mappings.get(i);
-            if (m != null && !m.hole()) {
+            if (m == null) {
+                continue; // a dead-list entry: its version is in the map
+            }
+            long block = Keys.mapBlockOf(key);
+            boolean live = block != lastBlock;
+            lastBlock = block;
+            if (!m.hole()) {
                 engine.free(m);
+                uncount(h, key, m, live);
             }
         }
-        if (keys.isEmpty()) {
+        catalog.touch(h);
+        if (!more) {
             catalog.remove(h, batch);
-            return true;
+        }
+        space.checkThreshold();
+        return !more;
+    }
+
+    /**
+     * Collects keys of {@code d}'s current prefix from where it got to, up to about a slice; true if
+     * it stopped there (more follow, from the key {@code d} now points at).
+     */
+    private boolean collect(Drain d, Batch batch, List<byte[]> keys, List<Mapping> mappings) {
+        boolean map = d.prefix == Keys.MAP;
+        long lastBlock = -1;
+        try (KeyValueStore.Cursor c = batch.scan(engine.store, d.from, Keys.end(d.prefix, d.id))) {
+            while (c.next()) {
+                byte[] key = c.key();
+                long block = map ? Keys.mapBlockOf(key) : -1;
+                if (keys.size() >= SLICE && (!map || block != lastBlock)) {
+                    d.from = key;
+                    return true;
+                }
+                lastBlock = block;
+                keys.add(key);
+                mappings.add(map ? Mapping.decode(c.value()) : null);
+            }
         }
         return false;
     }
 
-    /** At open: finishes destroys and removes copies that a crash interrupted. */
-    void finishIncomplete() {
+    /** Takes a dropped version out of the head's counters, as {@link Inspector#check} counts them. */
+    private static void uncount(DatasetRecord h, byte[] key, Mapping m, boolean live) {
+        if (live) {
+            h.usedByDataset -= m.length();
+            if (Keys.mapBirthOf(key) > h.latestSnapGen) {
+                h.written -= m.length();
+            }
+        } else {
+            h.usedBySnapshots -= m.length();
+        }
+        h.logicalUsed -= h.volblocksize;
+    }
+
+    /** Bytes a head being destroyed still holds (0 once it is gone). */
+    long remaining(long id) {
+        if (!catalog.has(id)) {
+            return 0;
+        }
+        DatasetRecord h = catalog.get(id);
+        return h.usedByDataset + h.usedBySnapshots;
+    }
+
+    /**
+     * At open: hides again the heads a crash left being destroyed, and the copies it interrupted;
+     * returns their ids, for their freeing to resume in the background.
+     */
+    List<Long> finishIncomplete() {
+        List<Long> drain = new ArrayList<>();
         for (DatasetRecord r : catalog.heads()) {
             if (r.incomplete) {
-                List<Long> drain = new ArrayList<>();
                 hide(r, drain);
-                for (long id : drain) {
-                    while (!drain(id)) {
-                        engine.commit();
-                    }
-                }
             }
         }
+        return drain;
     }
 }

@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /**
+     * Background work adds to the open batch only while it holds fewer keys than this, and then asks
+     * for a commit: commits stay small, so a FUA write never waits behind a large one.
+     */
+    static final int BACKGROUND_BATCH_KEYS = 1024;
 
     final BlockDevice device;
     final KeyValueStore store;
@@ -82,6 +87,7 @@ final class Engine implements AutoCloseable {
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
     private Runnable beforeCommit = () -> { };
+    private Background background;
     /** Hot block-map entries, kept exact by the batches' change reports. */
     final MapCache maps;
     private Batch batch;
@@ -198,28 +204,64 @@ final class Engine implements AutoCloseable {
             result.completeExceptionally(new PoolException(PoolException.Kind.CLOSED, "pool is closed"));
             return;
         }
-        queue.add(() -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-                return;
+        queue.add(() -> run(result, task));
+    }
+
+    /**
+     * Runs {@code step} once per round of the loop, after the queued operations and before the commit
+     * check, until it returns false: background work (freeing a destroyed volume) that neither waits
+     * behind other operations nor holds up them or their commits, however long it goes on. The future
+     * completes when the step returns false; it fails if the step fails, or when the pool closes
+     * first. Metadata thread only; one at a time.
+     */
+    CompletableFuture<Void> background(Callable<Boolean> step) {
+        if (background != null) {
+            throw new IllegalStateException("background work is already running");
+        }
+        background = new Background(step, new CompletableFuture<>());
+        return background.done();
+    }
+
+    private record Background(Callable<Boolean> step, CompletableFuture<Void> done) {
+    }
+
+    private void runBackground() {
+        Background b = background;
+        run(b.done(), () -> {
+            if (!b.step().call()) {
+                background = null;
+                b.done().complete(null);
             }
-            long changes = changes();
-            try {
-                task.call();
-            } catch (PoolException e) {
-                if (changes() == changes) {
-                    result.completeExceptionally(e); // refused before changing anything
-                } else {
-                    fail(e, List.of());
-                    result.completeExceptionally(failure);
-                }
-            } catch (Exception | AssertionError e) {
-                // A write failed or a bug struck mid-operation: the open batch may be half made, so it
-                // must never be committed. The pool stops; reopening returns to the last commit.
+            return null;
+        });
+        if (b.done().isCompletedExceptionally()) {
+            background = null;
+        }
+    }
+
+    /**
+     * Runs {@code task} as one operation: if it fails having changed something, the pool fails (the
+     * open batch may be half made, so it must never be committed; reopening returns to the last commit).
+     */
+    private void run(CompletableFuture<?> result, Callable<Void> task) {
+        if (failure != null) {
+            result.completeExceptionally(failure);
+            return;
+        }
+        long changes = changes();
+        try {
+            task.call();
+        } catch (PoolException e) {
+            if (changes() == changes) {
+                result.completeExceptionally(e); // refused before changing anything
+            } else {
                 fail(e, List.of());
                 result.completeExceptionally(failure);
             }
-        });
+        } catch (Exception | AssertionError e) {
+            fail(e, List.of());
+            result.completeExceptionally(failure);
+        }
     }
 
     /** The batch that collects the current operation's metadata changes. Metadata thread only. */
@@ -320,10 +362,13 @@ final class Engine implements AutoCloseable {
     private void loop() {
         while (!closing || !queue.isEmpty()) {
             try {
-                Runnable op = queue.poll(config.commitIntervalMillis(), TimeUnit.MILLISECONDS);
+                Runnable op = queue.poll(backgroundReady() ? 0 : config.commitIntervalMillis(), TimeUnit.MILLISECONDS);
                 for (int n = 0; op != null && n < 1024; n++) {
                     op.run();
                     op = n + 1 < 1024 ? queue.poll() : null;
+                }
+                if (backgroundReady()) {
+                    runBackground();
                 }
                 if (failure == null && needCommit()) {
                     startCommit();
@@ -338,11 +383,20 @@ final class Engine implements AutoCloseable {
         if (failure == null) {
             commit();
         }
+        if (background != null) {
+            background.done().completeExceptionally(new PoolException(PoolException.Kind.CLOSED,
+                    "pool closed before its background work ended (it resumes at the next open)"));
+        }
         committer.shutdown();
+    }
+
+    private boolean backgroundReady() {
+        return background != null && failure == null && batch.size() < BACKGROUND_BATCH_KEYS;
     }
 
     private boolean needCommit() {
         return !waiters.isEmpty() || batch.size() >= config.maxBatchKeys()
+                || (background != null && batch.size() >= BACKGROUND_BATCH_KEYS)
                 || (!batch.isEmpty() && System.nanoTime() - lastCommit >= config.commitIntervalMillis() * 1_000_000);
     }
 

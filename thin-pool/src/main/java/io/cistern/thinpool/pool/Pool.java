@@ -56,6 +56,7 @@ public final class Pool implements AutoCloseable {
     private final Datasets datasets;
     private final Snapshots snapshots;
     private final Destroyer destroyer;
+    private final AsyncDestroy asyncDestroy;
     private final VolumeIo io;
     private final Inspector inspector;
     private final BlockMap map;
@@ -74,12 +75,13 @@ public final class Pool implements AutoCloseable {
         this.snapshots = new Snapshots(engine, catalog, space);
         this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
         this.destroyer = new Destroyer(engine, catalog, space, snapshots);
+        this.asyncDestroy = new AsyncDestroy(engine, destroyer);
         this.io = new VolumeIo(engine, catalog, map, writer, deduper);
         this.inspector = new Inspector(engine, catalog, map);
         engine.start(() -> catalog.flushTo(engine.batch()));
         try {
             sync(engine.durable(() -> {
-                destroyer.finishIncomplete();
+                asyncDestroy.free(destroyer.finishIncomplete(), share -> { });
                 return null;
             }));
         } catch (RuntimeException e) {
@@ -260,20 +262,27 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * Destroys a dataset; refused while it has snapshots or clones, unless {@code recursive}. Gone
-     * from sight at once; its space is freed in slices between other operations.
+     * Destroys a dataset and waits until its space is free; refused while it has snapshots or clones,
+     * unless {@code recursive}. Other I/O goes on meanwhile.
      */
     public void destroy(String name, boolean recursive) {
-        List<Long> drain = sync(engine.call(() -> destroyer.begin(catalog.find(name), recursive)));
-        for (long id : drain) {
-            while (!sync(engine.call(() -> destroyer.drain(id)))) {
-                Thread.onSpinWait(); // each slice is one operation; I/O runs in between
-            }
-        }
+        sync(destroy(name, recursive, share -> { }).done());
+    }
+
+    /**
+     * Destroys a dataset, refused (before any change) while it has snapshots or clones unless
+     * {@code recursive}. On return it is gone, durably; its space is then freed in the background, in
+     * bounded slices between other operations, {@code progress} told the share freed (0..1, on the
+     * pool thread) as it goes. A restart before the end resumes the freeing.
+     */
+    public Freeing destroy(String name, boolean recursive, DoubleConsumer progress) {
+        Freeing freeing = sync(engine.call(() -> asyncDestroy.free(destroyer.begin(catalog.find(name), recursive),
+                progress)));
         sync(engine.durable(() -> {
-            handles.keySet().removeIf(id -> !catalogHas(id));
+            handles.keySet().removeIf(id -> !catalog.has(id) || catalog.get(id).incomplete);
             return null;
         }));
+        return freeing;
     }
 
     public void rename(String from, String to) {
@@ -365,7 +374,7 @@ public final class Pool implements AutoCloseable {
             return new PoolProperties(size, space.capacity(), space.used(), space.available(),
                     size - engine.allocator.freeBytes(), engine.allocator.fragmentation(), cs.hitRate(),
                     cs.capacityBytes(), engine.commits(), engine.maps.hitRate(), engine.maps.size(),
-                    engine.store.memory(), dedup.ratio(), dedup);
+                    engine.store.memory(), dedup.ratio(), dedup, asyncDestroy.freeing());
         }));
     }
 
@@ -424,15 +433,6 @@ public final class Pool implements AutoCloseable {
             throw new PoolException(PoolException.Kind.INVALID_ARGUMENT, "'" + name + "' is not a snapshot");
         }
         return r;
-    }
-
-    private boolean catalogHas(long id) {
-        try {
-            catalog.get(id);
-            return true;
-        } catch (PoolException e) {
-            return false;
-        }
     }
 
     private Volume handle(DatasetRecord r) {

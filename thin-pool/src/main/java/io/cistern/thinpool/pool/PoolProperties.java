@@ -21,9 +21,11 @@ import io.cistern.thinpool.kv.KeyValueStore;
  *                            stored bytes once per map entry pointing at them divided by their stored
  *                            bytes once (1.0 without deduped data); the saving shows in {@code allocated}
  * @param dedup               the dedup table as {@code zpool status -D} reports it, and its cache
+ * @param freeing             bytes destroyed datasets still hold while their space is freed in the
+ *                            background ({@code zpool get freeing}); part of {@code used} until freed
  */
 public record PoolProperties(long size, long capacity, long used, long available, long allocated,
         double fragmentation, double metadataCacheHitRate, long metadataCacheBytes, long commits,
         double mapCacheHitRate, long mapCacheEntries, KeyValueStore.MemoryUsage metadataMemory,
-        double dedupRatio, DedupStats dedup) {
+        double dedupRatio, DedupStats dedup, long freeing) {
 }

@@ -10,6 +10,7 @@ import io.cistern.console.http.ApiException;
 import io.cistern.console.http.ApiRouter;
 import io.cistern.console.http.Reply;
 import io.cistern.console.http.Requests;
+import io.cistern.thinpool.pool.Freeing;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.VolumeProperties;
@@ -21,14 +22,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Volumes, snapshots and clones: the zfs(8) verbs over HTTP. */
 public final class DatasetResource {
     private static final Set<String> TYPES = Set.of("all", "volume", "snapshot");
+    private static final String DESTROY = "destroy";
     private final Appliance appliance;
+    private final Operations operations;
 
-    public DatasetResource(Appliance appliance) {
+    public DatasetResource(Appliance appliance, Operations operations) {
         this.appliance = appliance;
+        this.operations = operations;
     }
 
     public void register(ApiRouter api) {
@@ -160,11 +165,20 @@ public final class DatasetResource {
         Requests.onlyQueries(ctx, Set.of("recursive"));
         boolean recursive = Requests.booleanQuery(ctx, "recursive");
         refuseIfExported(name, recursive, "destroy");
-        name.on(appliance, pool -> {
-            pool.destroy(name.local(), recursive);
-            return null;
-        });
-        return Reply.noContent();
+        AtomicReference<Operation> op = new AtomicReference<>(); // known once the pool took the name away
+        Freeing freeing = name.on(appliance, pool -> pool.destroy(name.local(), recursive, share -> {
+            Operation o = op.get();
+            if (o != null) {
+                o.progress(share);
+            }
+        }));
+        if (freeing.bytes() == 0) {
+            return Reply.noContent(); // nothing to free: done (the record goes with the next slice)
+        }
+        Operation o = operations.add(DESTROY, name.toString());
+        op.set(o);
+        o.follow(freeing.done().thenApply(v -> new JsonObject().put("freed", freeing.bytes())));
+        return Reply.accepted(o.toJson(), ApiRouter.BASE + "/operations/" + o.id());
     }
 
     private Reply snapshot(RoutingContext ctx) {

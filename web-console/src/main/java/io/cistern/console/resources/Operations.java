@@ -24,6 +24,11 @@ public final class Operations {
                         + o.id() + ")");
             }
         }
+        return add(kind, target);
+    }
+
+    /** A new operation of {@code kind} on {@code target}, beside any others (a name destroyed twice). */
+    synchronized Operation add(String kind, String target) {
         forgetOldFinished();
         Operation o = new Operation(Long.toString(next++), kind, target);
         byId.put(o.id(), o);

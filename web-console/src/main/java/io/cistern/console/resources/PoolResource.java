@@ -75,13 +75,13 @@ public final class PoolResource {
                     .put("cap", p.size() == 0 ? 0 : p.allocated() * 100 / p.size())
                     .put("dedupratio", p.dedupRatio()).put("dedup", ddt(p.dedup())).put("health", "ONLINE")
                     .put("fragmentation", Math.round(p.fragmentation() * 100))
-                    .put("metadataCacheHitRate", p.metadataCacheHitRate());
+                    .put("metadataCacheHitRate", p.metadataCacheHitRate()).put("freeing", p.freeing());
         } catch (PoolException e) {
             if (e.kind() != PoolException.Kind.CLOSED && e.kind() != PoolException.Kind.IO) {
                 throw e;
             }
             j.put("size", null).put("alloc", null).put("free", null).put("cap", null).put("dedupratio", null).put("dedup", null)
-                    .put("health", "FAULTED").put("fragmentation", null).put("metadataCacheHitRate", null);
+                    .put("health", "FAULTED").put("fragmentation", null).put("metadataCacheHitRate", null).put("freeing", null);
         }
         return j.put("scrub", operations.latest(SCRUB, name).map(Operation::toJson).orElse(null));
     }
