@@ -7,6 +7,7 @@ import io.cistern.cli.dataset.CloneCommand;
 import io.cistern.cli.dataset.CreateCommand;
 import io.cistern.cli.dataset.DestroyCommand;
 import io.cistern.cli.dataset.GetCommand;
+import io.cistern.cli.dataset.ImportCommand;
 import io.cistern.cli.dataset.ListCommand;
 import io.cistern.cli.dataset.RenameCommand;
 import io.cistern.cli.dataset.RollbackCommand;
@@ -36,8 +37,8 @@ public final class Cli {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new CreateCommand(), new ListCommand(), new GetCommand(), new SetCommand(),
-                new SnapshotCommand(), new CloneCommand(), new RollbackCommand(), new DestroyCommand(),
+        for (Command c : List.of(new CreateCommand(), new ImportCommand(), new ListCommand(), new GetCommand(),
+                new SetCommand(), new SnapshotCommand(), new CloneCommand(), new RollbackCommand(), new DestroyCommand(),
                 new RenameCommand(), new PoolListCommand(), new PoolStatusCommand(), new PoolScrubCommand(),
                 new TargetListCommand(), new SessionListCommand(), new ReloadCommand())) {
             String[] words = c.usage().split(" ");

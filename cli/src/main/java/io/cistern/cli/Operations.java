@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-/** Following a long operation of the API (docs/api.md's Operation: a scrub, a destroy's freeing) to its end. */
+/** Following a long operation of the API (docs/api.md's Operation: a scrub, a destroy's freeing, an import) to its end. */
 public final class Operations {
     private Operations() {
     }

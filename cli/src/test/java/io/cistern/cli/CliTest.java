@@ -75,7 +75,8 @@ class CliTest {
         for (String help : List.of("help", "-h", "--help")) {
             Result r = FakeApi.runLine(List.of(help), Map.of());
             assertEquals(0, r.status());
-            for (String synopsis : List.of("run [--config FILE]", "create [-s] -V size", "list [-rHp]", "get [-rHp]",
+            for (String synopsis : List.of("run [--config FILE]", "create [-s] -V size",
+                    "import [-R] [-b blocksize] [-o property=value]... file volume", "list [-rHp]", "get [-rHp]",
                     "set property=value", "snapshot volume@snapname", "clone [-s]", "rollback snapshot",
                     "destroy [-r]", "rename ", "pool list [-Hp]", "pool status", "pool scrub [-w]", "target list",
                     "session list", "CISTERN_TOKEN")) {

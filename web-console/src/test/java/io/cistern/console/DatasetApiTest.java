@@ -110,7 +110,7 @@ class DatasetApiTest {
             {"{\"name\":\"tank/v\",\"volsize\":-4096}", "'volsize' must be a positive whole number of bytes: -4096"},
             {"{\"name\":\"tank/v\",\"volsize\":\"1G\"}", "'volsize' must be a positive whole number of bytes: 1G"},
             {"{\"name\":\"tank/v\",\"volsize\":4096.5}", "'volsize' must be a positive whole number of bytes: 4096.5"},
-            {"{\"name\":\"tank/v\",\"volsize\":4096,\"colour\":1}", "unknown field 'colour' (known: name, properties, sparse, volsize)"},
+            {"{\"name\":\"tank/v\",\"volsize\":4096,\"colour\":1}", "unknown field 'colour' (known: image, name, properties, sparse, volsize)"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"colour\":1}}", "unknown property 'colour'"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"used\":1}}", "property 'used' is read-only"},
             {"{\"name\":\"tank/v\",\"volsize\":4096,\"properties\":{\"shareiscsi\":1}}",

@@ -24,11 +24,7 @@ public final class CreateCommand implements Command {
         if (!options.has('V')) {
             throw new UsageException("missing volume size (-V size)");
         }
-        List<String> assignments = new ArrayList<>(options.values('o'));
-        if (options.has('b')) {
-            assignments.add("volblocksize=" + options.value('b'));
-        }
-        ObjectNode properties = SetCommand.assignments(assignments);
+        ObjectNode properties = properties(options);
         if (properties.has("volsize")) {
             throw new UsageException("property 'volsize' specified multiple times (it is -V)");
         }
@@ -39,5 +35,14 @@ public final class CreateCommand implements Command {
         body.set("properties", properties);
         context.api().post("/datasets", body);
         return 0;
+    }
+
+    /** The properties of -o property=value and -b blocksize, typed for the API. */
+    static ObjectNode properties(Getopt options) {
+        List<String> assignments = new ArrayList<>(options.values('o'));
+        if (options.has('b')) {
+            assignments.add("volblocksize=" + options.value('b'));
+        }
+        return SetCommand.assignments(assignments);
     }
 }

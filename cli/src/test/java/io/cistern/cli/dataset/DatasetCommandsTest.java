@@ -107,6 +107,44 @@ class DatasetCommandsTest {
     }
 
     @Test
+    void importSendsTheAbsoluteImageAndWaitsForTheCopyShowingProgressOnATerminal() {
+        api.on("POST", "/api/v1/datasets", 202, "{\"id\":\"7\",\"kind\":\"import\",\"target\":\"tank/vm\","
+                + "\"state\":\"running\",\"progress\":0,\"startedAt\":\"2026-03-04T09:04:00Z\"}");
+        String running = "{\"id\":\"7\",\"state\":\"running\",\"progress\":0.25,\"startedAt\":\"2026-03-04T09:04:00Z\"}";
+        String done = "{\"id\":\"7\",\"state\":\"done\",\"progress\":1,\"startedAt\":\"2026-03-04T09:04:00Z\","
+                + "\"result\":{\"bytes\":4294967296}}";
+        api.onInTurn("GET", "/api/v1/operations/7", running, running, done);
+        assertEquals(new Result(0, """
+                tank/vm: importing 0.00% done, no estimated completion time
+                tank/vm: importing 25.00% done, 00:03:00 to go
+                tank/vm: imported 4G
+                """, ""), api.runOnTerminal("import", "-b", "16K", "-o", "readonly=on", "/srv/disk.img", "tank/vm"));
+        assertEquals(new Request("POST", "/api/v1/datasets", BEARER, "{\"name\":\"tank/vm\",\"image\":\"/srv/disk.img\","
+                + "\"sparse\":true,\"properties\":{\"readonly\":true,\"volblocksize\":16384}}"), api.requests().get(0));
+        assertEquals(4, api.requests().size()); // polled until done
+
+        api.onInTurn("GET", "/api/v1/operations/7", running, done);
+        assertEquals(new Result(0, "", ""), api.run("import", "-R", "disk.img", "tank/vm")); // a script: quiet
+        String here = java.nio.file.Path.of("disk.img").toAbsolutePath().toString();
+        assertEquals(new Request("POST", "/api/v1/datasets", BEARER, "{\"name\":\"tank/vm\",\"image\":\"" + here
+                + "\",\"sparse\":false,\"properties\":{}}"), api.requests().get(4));
+
+        api.on("GET", "/api/v1/operations/7", 200, "{\"id\":\"7\",\"state\":\"failed\",\"progress\":0.5,"
+                + "\"error\":\"copying the image into 'tank/vm' stopped: tank: out of space; 'tank/vm' is destroyed\"}");
+        assertEquals(new Result(1, "", "cistern: copying the image into 'tank/vm' stopped: tank: out of space;"
+                + " 'tank/vm' is destroyed\n"), api.run("import", "/srv/disk.img", "tank/vm"));
+
+        api.on("POST", "/api/v1/datasets", 400, "{\"error\":\"image '/srv/nope.img' does not exist\"}");
+        assertEquals(new Result(1, "", "cistern: image '/srv/nope.img' does not exist\n"),
+                api.run("import", "/srv/nope.img", "tank/vm"));
+        int sent = api.requests().size();
+        assertEquals(2, api.run("import", "tank/vm").status());
+        assertEquals(2, api.run("import", "-o", "volsize=1G", "/srv/disk.img", "tank/vm").status());
+        assertEquals(2, api.run("import", "/srv/disk.img", "tank/vm@s").status());
+        assertEquals(sent, api.requests().size()); // nothing sent for a bad command line
+    }
+
+    @Test
     void listDefaultsToVolumesWithNameUsedAvailRefer() {
         api.on("GET", "/api/v1/datasets?type=volume", 200, array(
                 volume("tank/web", 80 * M, 0, 1 << 20, 0, 1 << 20, 1 << 20, 10L << 30, 0),

@@ -10,24 +10,30 @@ import io.cistern.console.http.ApiException;
 import io.cistern.console.http.ApiRouter;
 import io.cistern.console.http.Reply;
 import io.cistern.console.http.Requests;
+import io.cistern.thinpool.device.FileDevice;
 import io.cistern.thinpool.pool.Freeing;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.VolumeProperties;
+import io.cistern.thinpool.pool.Volume;
 import io.cistern.thinpool.pool.VolumeSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Volumes, snapshots and clones: the zfs(8) verbs over HTTP. */
 public final class DatasetResource {
     private static final Set<String> TYPES = Set.of("all", "volume", "snapshot");
     private static final String DESTROY = "destroy";
+    private static final String IMPORT = "import";
     private final Appliance appliance;
     private final Operations operations;
 
@@ -103,17 +109,18 @@ public final class DatasetResource {
     }
 
     private Reply create(RoutingContext ctx) throws Exception {
-        JsonObject body = Requests.body(ctx, Set.of("name", "volsize", "sparse", "properties"));
+        JsonObject body = Requests.body(ctx, Set.of("name", "volsize", "sparse", "properties", "image"));
         DatasetName name = DatasetName.parse(Requests.string(body, "name"));
         if (name.snapshot()) {
             throw ApiException.badRequest("'" + name + "' names a snapshot: take it with POST /datasets/{name}/snapshots");
         }
+        PropertyChanges changes = PropertyChanges.parse(body.getValue("properties"), true);
+        if (body.containsKey("image")) {
+            return importImage(name, body, changes);
+        }
         long volsize = Requests.bytes(body, "volsize").orElseThrow(() -> ApiException.badRequest("'volsize' is required"));
         boolean sparse = Requests.flag(body, "sparse").orElse(false); // zfs create -V reserves unless -s
-        PropertyChanges changes = PropertyChanges.parse(body.getValue("properties"), true);
-        VolumeSpec plain = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
-        VolumeSpec compressed = changes.compression().map(plain::withCompression).orElse(plain);
-        VolumeSpec spec = changes.dedup().map(compressed::withDedup).orElse(compressed);
+        VolumeSpec spec = spec(volsize, sparse, changes);
         name.on(appliance, pool -> {
             pool.createVolume(name.local(), spec);
             if (changes.readonly().orElse(false)) {
@@ -133,6 +140,72 @@ public final class DatasetResource {
             }
         }
         return Reply.created(json(name), location(name));
+    }
+
+    private static VolumeSpec spec(long volsize, boolean sparse, PropertyChanges changes) {
+        VolumeSpec plain = new VolumeSpec(volsize, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE), sparse);
+        VolumeSpec compressed = changes.compression().map(plain::withCompression).orElse(plain);
+        return changes.dedup().map(compressed::withDedup).orElse(compressed);
+    }
+
+    /**
+     * A new volume of the image's size (sparse unless asked otherwise: an image is mostly a thin disk),
+     * filled in the background; the answer is the import operation. Refusals (a bad image, a name taken,
+     * no room for a reservation) come before any volume exists. A copy that stops destroys the volume,
+     * so that a half-copied disk is never mistaken for the image; readonly=on is set once it is complete.
+     */
+    private Reply importImage(DatasetName name, JsonObject body, PropertyChanges changes) {
+        if (body.containsKey("volsize")) {
+            throw ApiException.badRequest("'volsize' and 'image' exclude each other: the volume takes the image's size");
+        }
+        if (changes.shareiscsi().orElse(false)) {
+            throw ApiException.badRequest("cannot share '" + name + "' before its image is copied: set shareiscsi=on"
+                    + " once the import is done");
+        }
+        boolean sparse = Requests.flag(body, "sparse").orElse(true);
+        FileDevice image = ImageCopy.open(Requests.string(body, "image"));
+        Volume volume;
+        try {
+            VolumeSpec spec = spec(ImageCopy.volsize(image, changes.volblocksize().orElse(VolumeSpec.DEFAULT_VOLBLOCKSIZE)),
+                    sparse, changes);
+            volume = name.on(appliance, pool -> pool.createVolume(name.local(), spec));
+        } catch (RuntimeException e) {
+            ImageCopy.closeQuietly(image);
+            throw e;
+        }
+        Operation op = operations.add(IMPORT, name.toString());
+        op.follow(CompletableFuture.supplyAsync(() -> copy(image, name, volume, changes.readonly().orElse(false), op),
+                r -> {
+                    Thread t = new Thread(r, "cistern-import " + name);
+                    t.setDaemon(true);
+                    t.start();
+                }));
+        return Reply.accepted(op.toJson(), ApiRouter.BASE + "/operations/" + op.id());
+    }
+
+    private JsonObject copy(FileDevice image, DatasetName name, Volume volume, boolean readonly, Operation op) {
+        try (image) {
+            ImageCopy.copy(image, volume, op::progress);
+            if (readonly) {
+                name.on(appliance, pool -> {
+                    pool.setReadonly(name.local(), true);
+                    return null;
+                });
+            }
+            return new JsonObject().put("bytes", image.size());
+        } catch (Exception e) {
+            String why = "copying the image into '" + name + "' stopped: " + e.getMessage();
+            try {
+                name.on(appliance, pool -> {
+                    pool.destroy(name.local(), false);
+                    return null;
+                });
+                why += "; '" + name + "' is destroyed";
+            } catch (RuntimeException d) {
+                why += "; destroying the partial volume '" + name + "' failed too: " + d.getMessage();
+            }
+            throw new CompletionException(new IOException(why, e));
+        }
     }
 
     /**
@@ -165,6 +238,7 @@ public final class DatasetResource {
         Requests.onlyQueries(ctx, Set.of("recursive"));
         boolean recursive = Requests.booleanQuery(ctx, "recursive");
         refuseIfExported(name, recursive, "destroy");
+        refuseWhileImporting(name, "destroy");
         AtomicReference<Operation> op = new AtomicReference<>(); // known once the pool took the name away
         Freeing freeing = name.on(appliance, pool -> pool.destroy(name.local(), recursive, share -> {
             Operation o = op.get();
@@ -213,6 +287,7 @@ public final class DatasetResource {
         DatasetName to = samePool(from, DatasetName.parse(Requests.string(Requests.body(ctx, Set.of("name")), "name")),
                 "rename");
         refuseIfExported(from, true, "rename"); // a snapshot's name changes with its volume's
+        refuseWhileImporting(from, "rename");
         from.on(appliance, pool -> {
             pool.rename(from.local(), to.local());
             return null;
@@ -235,6 +310,14 @@ public final class DatasetResource {
         if (!luns.isEmpty()) {
             throw ApiException.conflict("cannot " + verb + " '" + name + "': exported as " + String.join(", ", luns));
         }
+    }
+
+    /** The import's copy writes to the volume it created, and destroys it by that name if it fails. */
+    private void refuseWhileImporting(DatasetName name, String verb) {
+        operations.latest(IMPORT, name.toString()).filter(Operation::running).ifPresent(o -> {
+            throw ApiException.conflict("cannot " + verb + " '" + name + "': its image is being copied (operation "
+                    + o.id() + ")");
+        });
     }
 
     private static DatasetName samePool(DatasetName from, DatasetName to, String verb) {

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A long operation (a scrub, the freeing of a destroyed volume) the client polls: running with a progress 0..1, then done with a result,
+ * A long operation (a scrub, the freeing of a destroyed volume, an image copy) the client polls: running with a progress 0..1, then done with a result,
  * or failed with a message. Updated by the pool's threads, read by the API's.
  */
 final class Operation {
