@@ -23,6 +23,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 REPEATS=${REPEATS:-5}
 OUT=""
 while [[ $# -gt 1 ]]; do
@@ -175,14 +177,6 @@ for (( r = 1; r <= REPEATS; r++ )); do
     W=""
 done
 
-stats() {  # "v1 v2 ..." -> median min max
-    tr ' ' '\n' <<<"$1" | awk 'NF { v[++k] = $1 }
-        END {
-            for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
-            med = (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
-            printf "%.0f %.0f %.0f\n", med, v[1], v[k]
-        }'
-}
 {
     echo "| case | unit | plain (off/off) | lz4 + dedup=$DEDUP | ratio | goal | verdict |"
     echo "|---|---|---|---|---|---|---|"
@@ -192,7 +186,7 @@ stats() {  # "v1 v2 ..." -> median min max
         IFS=: read -r key title unit goal <<<"$c"
         read -r m0 lo0 hi0 <<<"$(stats "${S[0,$key]}")"
         read -r m1 lo1 hi1 <<<"$(stats "${S[1,$key]}")"
-        ratio=$(awk -v a="$m1" -v b="$m0" 'BEGIN { printf "%.2f", a / b }')
+        ratio=$(ratio "$m1" "$m0")
         verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r >= g) ? "met" : "missed" }')
         echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | **$ratio** | >= $goal | $verdict |"
     done

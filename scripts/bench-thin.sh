@@ -35,6 +35,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 REPEATS=${REPEATS:-5}
 OUT=""
 SKIP_BIG=0
@@ -152,17 +154,7 @@ qbench() {
     echo "$secs"
 }
 
-# stats "v1 v2 ...": median min max
-stats() {
-    tr ' ' '\n' <<<"$1" | awk 'NF { v[++k] = $1 }
-        END {
-            for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
-            med = (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
-            printf "%.0f %.0f %.0f\n", med, v[1], v[k]
-        }'
-}
 kv() { sed -n "s/.*[[:space:]]$1=\([0-9-]*\).*/\1/p" <<<"$2"; }   # kv KEY "reply"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # ---------------------------------------------------------------- phase A: file vs thin on tmpfs
 declare -A SAMPLES

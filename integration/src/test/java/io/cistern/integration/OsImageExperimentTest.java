@@ -91,11 +91,16 @@ class OsImageExperimentTest {
 
     /** What the pool's volumes hold logically over what it allocated on its device. */
     private static double logicalToAllocated(PoolTarget target, String pool) {
+        return IdealRatios.ratio(logical(target, pool), target.pool(pool).properties().allocated());
+    }
+
+    /** The logicalused of the pool's volumes together. */
+    private static long logical(PoolTarget target, String pool) {
         long logical = 0;
         for (String v : target.pool(pool).list()) {
             logical += target.pool(pool).properties(v).logicalused();
         }
-        return IdealRatios.ratio(logical, target.pool(pool).properties().allocated());
+        return logical;
     }
 
     private static String report(PoolTarget target, IdealRatios.Figures ideal) {
@@ -118,10 +123,7 @@ class OsImageExperimentTest {
                 "ideal", "DEDUP", "seeds' ZFS (CentOS 6.3, 8K)"));
         for (String pool : List.of("comp", "dd", "both")) {
             PoolProperties p = target.pool(pool).properties();
-            long logical = 0;
-            for (String v : target.pool(pool).list()) {
-                logical += target.pool(pool).properties(v).logicalused();
-            }
+            long logical = logical(target, pool);
             String best = switch (pool) {
                 case "dd" -> IdealRatios.x(ideal.dedup4k());
                 case "both" -> IdealRatios.x(ideal.dedupLz4Tails());

@@ -440,15 +440,25 @@ final class Engine implements AutoCloseable {
      * earlier: freed space is not allocatable before this batch lands.
      */
     private void recordFrees() {
-        deferredFrees.sort(Comparator.comparingLong(Extent::offset));
-        for (int i = 0; i < deferredFrees.size(); ) {
-            long start = deferredFrees.get(i).offset();
-            long end = start;
-            for (; i < deferredFrees.size() && deferredFrees.get(i).offset() == end; i++) {
-                end += deferredFrees.get(i).length();
-            }
-            freelist.release(batch, start, end - start);
+        for (Extent run : runs(deferredFrees)) {
+            freelist.release(batch, run.offset(), run.length());
         }
+    }
+
+    /** {@code extents} in offset order, those that follow each other joined into one run. */
+    private static List<Extent> runs(List<Extent> extents) {
+        List<Extent> sorted = new ArrayList<>(extents);
+        sorted.sort(Comparator.comparingLong(Extent::offset));
+        List<Extent> runs = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); ) {
+            long start = sorted.get(i).offset();
+            long end = start;
+            for (; i < sorted.size() && sorted.get(i).offset() == end; i++) {
+                end += sorted.get(i).length();
+            }
+            runs.add(new Extent(start, end - start));
+        }
+        return runs;
     }
 
     /** After a flight's commit: frees its space and completes its waiters. Idempotent. */
@@ -479,17 +489,10 @@ final class Engine implements AutoCloseable {
 
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
     private void releaseFrees() {
-        List<Extent> frees = new ArrayList<>(readers.releasable());
-        frees.sort(Comparator.comparingLong(Extent::offset));
         try {
-            for (int i = 0; i < frees.size(); ) {
-                long start = frees.get(i).offset();
-                long end = start;
-                for (; i < frees.size() && frees.get(i).offset() == end; i++) { // one punch per run
-                    end += frees.get(i).length();
-                    allocator.release(frees.get(i).offset(), frees.get(i).length());
-                }
-                device.punchHole(start, end - start);
+            for (Extent run : runs(readers.releasable())) { // one punch per run
+                allocator.release(run.offset(), run.length());
+                device.punchHole(run.offset(), run.length());
             }
         } catch (IOException e) {
             fail(e, List.of());
