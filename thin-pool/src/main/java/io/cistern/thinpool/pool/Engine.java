@@ -12,7 +12,7 @@ import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -446,19 +446,40 @@ final class Engine implements AutoCloseable {
     }
 
     /** {@code extents} in offset order, those that follow each other joined into one run. */
-    private static List<Extent> runs(List<Extent> extents) {
-        List<Extent> sorted = new ArrayList<>(extents);
-        sorted.sort(Comparator.comparingLong(Extent::offset));
+    private List<Extent> runs(List<Extent> extents) {
+        long[] sorted = packed(extents, allocator.unit());
         List<Extent> runs = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); ) {
-            long start = sorted.get(i).offset();
+        for (int i = 0; i < sorted.length; ) {
+            long start = sorted[i] >>> RUN_LENGTH_BITS;
             long end = start;
-            for (; i < sorted.size() && sorted.get(i).offset() == end; i++) {
-                end += sorted.get(i).length();
+            for (; i < sorted.length && sorted[i] >>> RUN_LENGTH_BITS == end; i++) {
+                end += sorted[i] & (1L << RUN_LENGTH_BITS) - 1;
             }
-            runs.add(new Extent(start, end - start));
+            runs.add(new Extent(start * allocator.unit(), (end - start) * allocator.unit()));
         }
         return runs;
+    }
+
+    private static final int RUN_LENGTH_BITS = 24;
+
+    /**
+     * The extents as sorted longs, offset then length in allocation units ({@link #RUN_LENGTH_BITS}
+     * for the length): sorted as primitives, because a 1 MiB overwrite frees 256 extents and
+     * sorting them as objects was a sixth of the metadata thread's time.
+     */
+    private static long[] packed(List<Extent> extents, long unit) {
+        long[] out = new long[extents.size()];
+        for (int i = 0; i < out.length; i++) {
+            Extent e = extents.get(i);
+            long units = e.length() / unit;
+            long at = e.offset() / unit;
+            if (units >= 1L << RUN_LENGTH_BITS || at >= 1L << (63 - RUN_LENGTH_BITS)) {
+                throw new IllegalStateException("extent " + e + " beyond the freelist's run encoding");
+            }
+            out[i] = at << RUN_LENGTH_BITS | units;
+        }
+        Arrays.sort(out);
+        return out;
     }
 
     /** After a flight's commit: frees its space and completes its waiters. Idempotent. */

@@ -400,7 +400,9 @@ final class Writer {
             return;
         }
         if (cur.birth() > h.latestSnapGen) {
-            batch.delete(Keys.map(h.id, c.block(), cur.birth()));
+            if (cur.birth() != gen || c.data() == null) { // else the new version's put replaces this very key
+                batch.delete(Keys.map(h.id, c.block(), cur.birth()));
+            }
             if (!cur.mapping().hole()) {
                 engine.free(cur.mapping());
             }
