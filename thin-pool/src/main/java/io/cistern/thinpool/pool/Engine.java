@@ -130,11 +130,28 @@ final class Engine implements AutoCloseable {
     }
 
     /**
+     * Data writes up to this size go to the device on the metadata thread itself: a buffered write of
+     * a few KiB costs less than waking a writer thread (measured: -10..20% daemon CPU on 4 KiB random
+     * writes). The price is that a write the kernel throttles (dirty pages) holds the metadata thread.
+     */
+    static final int INLINE_WRITE_BYTES = 16 * 1024;
+
+    /**
      * Writes {@code src} at {@code offset}, newly allocated space that the open batch will point at,
-     * on a writer thread; the batch's commit waits for it. A failed data write stops the pool (the
-     * batch would point at bytes that are not there). Metadata thread only.
+     * on a writer thread (a small one here, {@link #INLINE_WRITE_BYTES}); the batch's commit waits for
+     * it. A failed data write stops the pool (the batch would point at bytes that are not there).
+     * Metadata thread only.
      */
     CompletableFuture<Void> writeData(long offset, ByteBuffer src) {
+        if (src.remaining() <= INLINE_WRITE_BYTES) {
+            try {
+                device.write(offset, src);
+                return CompletableFuture.completedFuture(null);
+            } catch (IOException | RuntimeException e) {
+                queue.add(() -> fail(e, List.of())); // after this operation, as from a writer thread
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         DataWrite w = new DataWrite(offset + src.remaining(), new CompletableFuture<>());
         writing.put(offset, w);
         dataWrites.add(w.done());
