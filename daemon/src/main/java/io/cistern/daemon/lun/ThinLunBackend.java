@@ -7,7 +7,6 @@ import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -91,10 +90,30 @@ public final class ThinLunBackend implements LunBackend {
         return mapped(read, lba, false, v -> buf.writerIndex(length));
     }
 
+    /**
+     * Hands the pool the data as one buffer: the PDU's own memory when it is in one piece, else a
+     * pooled copy released when the write completes. (Netty's {@code nioBuffer} of a composite
+     * would allocate a new heap array per write: a humongous object for G1 at 1 MiB.) Heap, because
+     * the pool writes the blocks of an array back to back with one device write.
+     */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
-        ByteBuffer nio = data.nioBuffer(data.readerIndex(), data.readableBytes());
-        return mapped(volume.write(lba * BLOCK, nio, fua), lba, true, Function.identity());
+        int length = data.readableBytes();
+        if (data.nioBufferCount() == 1) {
+            return mapped(volume.write(lba * BLOCK, data.nioBuffer(data.readerIndex(), length), fua), lba, true,
+                    Function.identity());
+        }
+        ByteBuf joined = PooledByteBufAllocator.DEFAULT.heapBuffer(length, length);
+        CompletableFuture<Void> written;
+        try {
+            joined.writeBytes(data, data.readerIndex(), length);
+            written = volume.write(lba * BLOCK, joined.nioBuffer(0, length), fua);
+        } catch (RuntimeException e) {
+            joined.release();
+            throw e;
+        }
+        written.whenComplete((v, e) -> joined.release());
+        return mapped(written, lba, true, Function.identity());
     }
 
     @Override
