@@ -17,28 +17,17 @@ import java.util.function.BiConsumer;
  */
 public final class Batch {
     private static final byte[] DELETED = new byte[0];
-    private static final BiConsumer<byte[], byte[]> UNOBSERVED = (k, v) -> { };
     private final TreeMap<byte[], byte[]> ops = new TreeMap<>(Arrays::compareUnsigned);
-    private final BiConsumer<byte[], byte[]> observer;
     private volatile Batch parent;
     private long changes;
 
     public Batch() {
-        this(null, UNOBSERVED);
+        this(null);
     }
 
-    /** A batch read over {@code parent}, an earlier batch still on its way to the store. */
+    /** A batch read over {@code parent} (may be null), an earlier batch still on its way to the store. */
     public Batch(Batch parent) {
-        this(parent, UNOBSERVED);
-    }
-
-    /**
-     * A batch over {@code parent} (may be null) that tells {@code observer} of each put (key, value)
-     * and delete (key, null) as it is made, so caches of what {@link #scan} returns stay exact.
-     */
-    public Batch(Batch parent, BiConsumer<byte[], byte[]> observer) {
         this.parent = parent;
-        this.observer = observer;
     }
 
     /** Forgets the parent once it is in the store (reading through it would give the same answers). */
@@ -49,13 +38,11 @@ public final class Batch {
     public void put(byte[] key, byte[] value) {
         ops.put(key, value);
         changes++;
-        observer.accept(key, value);
     }
 
     public void delete(byte[] key) {
         ops.put(key, DELETED);
         changes++;
-        observer.accept(key, null);
     }
 
     /** Puts and deletes so far: tells whether an operation changed the batch. */

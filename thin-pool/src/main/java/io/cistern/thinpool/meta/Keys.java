@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * 'S'                                       -> {@link PoolRecord}: superblock (layout, counters)
  * 'D' u64 datasetId                         -> {@link DatasetRecord}: a volume, clone or snapshot
  * 'N' utf8 name                             -> u64 datasetId: the name index ("vol", "vol@snap")
- * 'M' u64 mapId u64 block u64 ~birth        -> {@link Mapping} (16 bytes): one version of one block
+ * 'M' u64 mapId u64 lastBlock u64 ~birth    -> {@link MapRecord}: the versions of one birth of the blocks
+ *                                              up to lastBlock: one block ({@link Mapping}, 16 bytes, or
+ *                                              {@link PackedMapping}, 20) or a run (15 + 4n bytes, odd)
  * 'K' u64 mapId u64 killGen u64 block u64 birth -> empty: dead list, a version overwritten or
  *                                              unmapped at killGen but kept for a snapshot
  * 'F' u64 chunk                             -> {@link Freelist#CHUNK_BYTES} bytes: allocation bitmap,
@@ -21,7 +23,9 @@ import java.nio.charset.StandardCharsets;
  *                                              ({@link RefCounts}); absent = one owner
  * </pre>
  *
- * <p>A map key is 25 bytes and its value 16: 41 bytes of metadata per mapped block. A mapId is the id
+ * <p>A map key is 25 bytes and a single block's value 16: 41 bytes per block mapped on its own, about
+ * 4 per block of a run. Two records of one map cover disjoint or identical ranges (see
+ * {@code pool.MapStore}). A mapId is the id
  * of the volume (or clone) whose writes the versions hold; its snapshots read the same map at their
  * generation. Versions of one block are ordered newest first.
  */

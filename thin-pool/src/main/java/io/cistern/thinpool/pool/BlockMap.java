@@ -4,22 +4,17 @@ import io.cistern.thinpool.compress.CorruptFragmentException;
 import io.cistern.thinpool.csum.Crc32c;
 import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.device.FileDevice;
-import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
-import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the versioned block maps. A head's map keeps, per block, its live version and the older
- * versions its snapshots still need, newest first (see {@link Keys}). A dataset sees, per block:
+ * versions its snapshots still need, newest first (stored as {@link MapStore} says). A dataset sees, per block:
  * <ul>
  * <li>a head: the newest version of its own map;
  * <li>a snapshot at generation g: the newest version of its head's map born at or before g;
@@ -53,11 +48,13 @@ final class BlockMap {
 
     private final Engine engine;
     private final Catalog catalog;
+    private final MapStore maps;
     private final Map<String, BlockDevice> images = new ConcurrentHashMap<>();
 
     BlockMap(Engine engine, Catalog catalog) {
         this.engine = engine;
         this.catalog = catalog;
+        this.maps = new MapStore(engine);
     }
 
     /** The external base image at {@code path}, opened read-only on first use; a missing one fails reads. */
@@ -121,31 +118,8 @@ final class BlockMap {
         if (complete) {
             return all;
         }
-        Arrays.fill(all, null);
-        List<Version> run = new ArrayList<>(2);
-        int at = -1;
-        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(mapId, first),
-                Keys.mapBlock(mapId, first + count))) {
-            while (c.next()) {
-                byte[] key = c.key();
-                int i = (int) (Keys.mapBlockOf(key) - first);
-                if (i != at) {
-                    if (at >= 0) {
-                        all[at] = run.toArray(MapCache.NONE);
-                    }
-                    run.clear();
-                    at = i;
-                }
-                run.add(new Version(Keys.mapBirthOf(key), Mapping.decode(c.value())));
-            }
-        }
-        if (at >= 0) {
-            all[at] = run.toArray(MapCache.NONE);
-        }
+        all = maps.versions(mapId, first, count);
         for (int i = 0; i < count; i++) {
-            if (all[i] == null) {
-                all[i] = MapCache.NONE;
-            }
             cache.put(mapId, first + i, all[i]);
         }
         return all;
@@ -158,36 +132,36 @@ final class BlockMap {
 
     /** What {@code ds} sees at blocks {@code first..first+count-1}: one map scan per map on the way. */
     View[] views(DatasetRecord ds, long first, int count) {
-        View[] out = new View[count];
         DatasetRecord head = ds.snapshot() ? catalog.get(ds.parentId) : ds;
-        long gen = ds.snapshot() ? ds.gen : Long.MAX_VALUE;
-        int open = count;
-        while (true) {
-            Version[] own = find(head.id, first, count, gen);
-            for (int i = 0; i < count; i++) {
-                if (out[i] == null && own[i] != null) {
-                    out[i] = new View(own[i].mapping(), null);
-                    open--;
-                }
+        Version[] own = find(head.id, first, count, ds.snapshot() ? ds.gen : Long.MAX_VALUE);
+        View[] out = new View[count];
+        View[] below = null;
+        for (int i = 0; i < count; i++) {
+            if (own[i] != null) {
+                out[i] = new View(own[i].mapping(), null);
+            } else {
+                below = below != null ? below : inherited(head, first, count);
+                out[i] = below[i];
             }
-            if (open == 0) {
-                return out;
-            }
-            if (head.originId != 0) {
-                DatasetRecord origin = catalog.get(head.originId);
-                head = catalog.get(origin.parentId);
-                gen = origin.gen;
-                continue;
-            }
-            BlockDevice image = head.externalOrigin.isEmpty() ? null : image(head.externalOrigin);
-            for (int i = 0; i < count; i++) {
-                if (out[i] == null) {
-                    boolean inImage = image != null && (first + i) * head.volblocksize < image.size();
-                    out[i] = inImage ? new View(null, image) : NOTHING;
-                }
-            }
-            return out;
         }
+        return out;
+    }
+
+    /**
+     * What head {@code h} shows at blocks {@code first..first+count-1} from below its own map: what
+     * its origin snapshot sees, or its external image's bytes, or nothing.
+     */
+    View[] inherited(DatasetRecord h, long first, int count) {
+        if (h.originId != 0) {
+            return views(catalog.get(h.originId), first, count);
+        }
+        View[] out = new View[count];
+        BlockDevice image = h.externalOrigin.isEmpty() ? null : image(h.externalOrigin);
+        for (int i = 0; i < count; i++) {
+            boolean inImage = image != null && (first + i) * h.volblocksize < image.size();
+            out[i] = inImage ? new View(null, image) : NOTHING;
+        }
+        return out;
     }
 
     /**
@@ -198,12 +172,7 @@ final class BlockMap {
         DatasetRecord head = ds.snapshot() ? catalog.get(ds.parentId) : ds;
         long best = end;
         while (best > from) {
-            try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(head.id, from),
-                    Keys.mapBlock(head.id, best))) {
-                if (c.next()) {
-                    best = Keys.mapBlockOf(c.key());
-                }
-            }
+            best = maps.firstMapped(head.id, from, best);
             if (head.originId != 0) {
                 head = catalog.get(catalog.get(head.originId).parentId);
             } else if (!head.externalOrigin.isEmpty()) {

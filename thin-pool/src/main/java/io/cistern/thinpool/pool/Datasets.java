@@ -1,7 +1,6 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.meta.DatasetRecord;
-import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import io.cistern.thinpool.compress.Compression;
@@ -25,6 +24,9 @@ final class Datasets {
     private final BlockMap map;
     private final Writer writer;
     private final Snapshots snapshots;
+    private final MapStore maps;
+    /** Most blocks of a copy's map put in one change. */
+    private static final int COPY_STRETCH = 4096;
 
     Datasets(Engine engine, Catalog catalog, Space space, BlockMap map, Writer writer, Snapshots snapshots) {
         this.engine = engine;
@@ -33,6 +35,7 @@ final class Datasets {
         this.map = map;
         this.writer = writer;
         this.snapshots = snapshots;
+        this.maps = new MapStore(engine);
     }
 
     /** The refreservation of a reserved volume: every block, plus the metadata that maps it. */
@@ -120,8 +123,13 @@ final class Datasets {
     private void shareBlocks(DatasetRecord src, DatasetRecord r) throws IOException {
         long blocks = src.volsize / src.volblocksize;
         long gen = catalog.gen();
+        MapStore.Update update = null; // the copy's new versions, a stretch at a time (its map is empty: runs may form)
         for (long b = map.nextCandidate(src, 0, blocks); b < blocks; b = map.nextCandidate(src, b + 1, blocks)) {
             BlockMap.View v = map.view(src, b);
+            if (update != null && (v.external() != null || b >= update.first + update.n)) {
+                maps.apply(engine.batch(), update);
+                update = null;
+            }
             if (v.external() != null) {
                 ByteBuffer data = ByteBuffer.allocate(src.volblocksize);
                 map.read(src, b, data);
@@ -130,7 +138,8 @@ final class Datasets {
                 Mapping m = v.mapping();
                 engine.refs.share(engine.batch(), m.offset());
                 engine.ddt.referenceAdded(engine.batch(), m);
-                engine.batch().put(Keys.map(r.id, b, gen), m.encode());
+                update = update != null ? update : new MapStore.Update(r.id, b, (int) Math.min(COPY_STRETCH, blocks - b));
+                update.add(b, gen, m, m.length() == r.volblocksize);
                 r.referenced += m.length();
                 r.usedByDataset += m.length();
                 r.written += m.length();
@@ -138,8 +147,15 @@ final class Datasets {
                 r.logicalUsed += r.volblocksize;
             }
             if (engine.batch().size() >= 1 << 16) {
+                if (update != null) {
+                    maps.apply(engine.batch(), update);
+                    update = null;
+                }
                 engine.commit();
             }
+        }
+        if (update != null) {
+            maps.apply(engine.batch(), update);
         }
     }
 

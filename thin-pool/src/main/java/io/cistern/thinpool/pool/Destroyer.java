@@ -28,12 +28,14 @@ final class Destroyer {
     private final Catalog catalog;
     private final Space space;
     private final Snapshots snapshots;
+    private final MapStore maps;
 
     Destroyer(Engine engine, Catalog catalog, Space space, Snapshots snapshots) {
         this.engine = engine;
         this.catalog = catalog;
         this.space = space;
         this.snapshots = snapshots;
+        this.maps = new MapStore(engine);
     }
 
     /**
@@ -100,36 +102,36 @@ final class Destroyer {
 
     /**
      * Deletes and frees about a slice of head {@code d}'s dead list and map, and drops the record when
-     * nothing is left; true once the head is gone. A slice ends at a block boundary, so the first
-     * remaining version of a block is always its live one and the head's counters, lowered here as
+     * nothing is left; true once the head is gone. A slice ends where a range of records ends, so the
+     * first remaining version of a block is always its live one and the head's counters, lowered here as
      * its versions go, agree with what is left (what {@link Inspector#check} verifies, and what
      * {@link #remaining} reports) at every commit.
      */
     boolean drain(Drain d) {
         DatasetRecord h = catalog.get(d.id);
         Batch batch = engine.batch();
-        List<byte[]> keys = new ArrayList<>();
-        List<Mapping> mappings = new ArrayList<>();
-        boolean more = collect(d, batch, keys, mappings);
-        if (!more && d.prefix == Keys.DEAD) {
-            d.prefix = Keys.MAP;
-            d.from = Keys.start(Keys.MAP, d.id);
-            more = collect(d, batch, keys, mappings);
-        }
-        long lastBlock = -1;
-        for (int i = 0; i < keys.size(); i++) { // collected first: the batch must not change under its cursor
-            byte[] key = keys.get(i);
-            batch.delete(key);
-            Mapping m = mappings.get(i);
-            if (m == null) {
-                continue; // a dead-list entry: its version is in the map
+        List<byte[]> dead = new ArrayList<>();
+        List<MapStore.Rec> records = new ArrayList<>();
+        boolean more = d.prefix == Keys.DEAD && collectDead(d, batch, dead);
+        if (!more) {
+            if (d.prefix == Keys.DEAD) {
+                d.prefix = Keys.MAP;
+                d.from = Keys.start(Keys.MAP, d.id);
             }
-            long block = Keys.mapBlockOf(key);
-            boolean live = block != lastBlock;
-            lastBlock = block;
-            if (!m.hole()) {
-                engine.free(m);
-                uncount(h, key, m, live);
+            more = collectMap(d, records, dead.size());
+        }
+        dead.forEach(batch::delete); // collected first: the batch must not change under its cursor
+        MapStore.Rec last = null;
+        for (MapStore.Rec r : records) {
+            maps.delete(batch, r);
+            boolean live = !r.sameRange(last); // the newest of a range is the live version
+            last = r;
+            for (int i = 0; i < r.count(); i++) {
+                Mapping m = r.value().mapping(i);
+                if (!m.hole()) {
+                    engine.free(m);
+                    uncount(h, r.birth(), m, live);
+                }
             }
         }
         catalog.touch(h);
@@ -140,34 +142,45 @@ final class Destroyer {
         return !more;
     }
 
-    /**
-     * Collects keys of {@code d}'s current prefix from where it got to, up to about a slice; true if
-     * it stopped there (more follow, from the key {@code d} now points at).
-     */
-    private boolean collect(Drain d, Batch batch, List<byte[]> keys, List<Mapping> mappings) {
-        boolean map = d.prefix == Keys.MAP;
-        long lastBlock = -1;
-        try (KeyValueStore.Cursor c = batch.scan(engine.store, d.from, Keys.end(d.prefix, d.id))) {
+    /** Collects up to a slice of {@code d}'s dead-list keys; true if it stopped there (more follow). */
+    private boolean collectDead(Drain d, Batch batch, List<byte[]> keys) {
+        try (KeyValueStore.Cursor c = batch.scan(engine.store, d.from, Keys.end(Keys.DEAD, d.id))) {
             while (c.next()) {
-                byte[] key = c.key();
-                long block = map ? Keys.mapBlockOf(key) : -1;
-                if (keys.size() >= SLICE && (!map || block != lastBlock)) {
-                    d.from = key;
+                if (keys.size() >= SLICE) {
+                    d.from = c.key();
                     return true;
                 }
-                lastBlock = block;
-                keys.add(key);
-                mappings.add(map ? Mapping.decode(c.value()) : null);
+                keys.add(c.key());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Collects {@code d}'s map records from where it got to until about a slice of versions (counting
+     * {@code versions} already taken), ending where a range ends; true if more follow.
+     */
+    private boolean collectMap(Drain d, List<MapStore.Rec> records, int versions) {
+        MapStore.Rec last = null;
+        try (MapStore.Records rs = maps.records(d.from, Keys.end(Keys.MAP, d.id))) {
+            for (MapStore.Rec r = rs.next(); r != null; r = rs.next()) {
+                if (versions >= SLICE && !r.sameRange(last)) {
+                    d.from = rs.key();
+                    return true;
+                }
+                last = r;
+                records.add(r);
+                versions += r.count();
             }
         }
         return false;
     }
 
     /** Takes a dropped version out of the head's counters, as {@link Inspector#check} counts them. */
-    private static void uncount(DatasetRecord h, byte[] key, Mapping m, boolean live) {
+    private static void uncount(DatasetRecord h, long birth, Mapping m, boolean live) {
         if (live) {
             h.usedByDataset -= m.length();
-            if (Keys.mapBirthOf(key) > h.latestSnapGen) {
+            if (birth > h.latestSnapGen) {
                 h.written -= m.length();
             }
         } else {

@@ -110,7 +110,7 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.headroom = config.metadataHeadroom(device.size());
         this.maps = new MapCache(config.mapCacheBytes());
-        this.batch = new Batch(null, maps::changed);
+        this.batch = new Batch();
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
         this.committer = Executors.newSingleThreadExecutor(Readers.daemon("pool-" + name + "-commit"));
@@ -430,7 +430,7 @@ final class Engine implements AutoCloseable {
         beforeCommit.run();
         Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());
         flight = f;
-        batch = new Batch(f.batch(), maps::changed);
+        batch = new Batch(f.batch());
         dataWrites = new ArrayList<>();
         deferredFrees = new ArrayList<>();
         deferredBytes = 0;

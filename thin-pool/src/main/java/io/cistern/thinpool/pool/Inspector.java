@@ -36,11 +36,13 @@ final class Inspector {
     private final Engine engine;
     private final Catalog catalog;
     private final BlockMap map;
+    private final MapStore maps;
 
     Inspector(Engine engine, Catalog catalog, BlockMap map) {
         this.engine = engine;
         this.catalog = catalog;
         this.map = map;
+        this.maps = new MapStore(engine);
     }
 
     /** Progress of a scrub between its steps. */
@@ -52,8 +54,7 @@ final class Inspector {
         byte[] from = {Keys.MAP};
         long blocks;
         long bytes;
-        long lastMap = -1;
-        long lastBlock = -1;
+        MapStore.Rec last; // the record verified last: the next is live unless it has the same range
 
         Scrub(DoubleConsumer progress) {
             this.progress = progress;
@@ -95,21 +96,21 @@ final class Inspector {
             s.total = sb.dataEnd() - sb.dataStart() - engine.allocator.freeBytes();
         }
         int n = 0;
-        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, s.from, Keys.end(Keys.MAP))) {
-            while (c.next()) {
-                if (n++ == SCRUB_SLICE) {
-                    s.from = c.key();
+        try (MapStore.Records rs = maps.records(s.from, Keys.end(Keys.MAP))) {
+            for (MapStore.Rec r = rs.next(); r != null; r = rs.next()) {
+                if (n >= SCRUB_SLICE) {
+                    s.from = rs.key();
                     return true;
                 }
-                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
-                long block = Keys.mapBlockOf(c.key());
-                boolean live = mapId != s.lastMap || block != s.lastBlock; // newest version of its block
-                s.lastMap = mapId;
-                s.lastBlock = block;
-                Mapping m = Mapping.decode(c.value());
-                if (!m.hole()) {
-                    verify(s, mapId, block, live, m);
+                boolean live = !r.sameRange(s.last); // the newest version of its blocks
+                s.last = r;
+                for (int i = 0; i < r.count(); i++) {
+                    Mapping m = r.value().mapping(i);
+                    if (!m.hole()) {
+                        verify(s, r.mapId(), r.first() + i, live, m);
+                    }
                 }
+                n += r.count();
             }
         }
         return false;
@@ -135,85 +136,48 @@ final class Inspector {
     CheckReport check() {
         engine.commit();
         List<String> problems = new ArrayList<>();
-        TreeMap<Long, Long> extents = new TreeMap<>();
-        Map<Long, Integer> owners = new HashMap<>();
-        Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written}
         Map<Long, DatasetRecord> heads = new HashMap<>();
         catalog.heads().forEach(h -> heads.put(h.id, h));
         boolean dedup = engine.store.get(DedupKeys.count()) != null; // the table was ever used
-        Map<Long, Integer> blockRefs = new HashMap<>(); // device address of a stored block -> map entries
-        Map<Long, TreeMap<Integer, Integer>> fragments = new HashMap<>(); // packed extent -> fragment offset -> length
-        long mapped = 0;
-        long lastMap = -1;
-        long lastBlock = -1;
+        Tally t = new Tally(dedup, problems);
+        MapStore.Rec last = null;
         try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.MAP}, Keys.end(Keys.MAP))) {
             while (c.next()) {
-                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
-                long block = Keys.mapBlockOf(c.key());
-                boolean live = mapId != lastMap || block != lastBlock;
-                lastMap = mapId;
-                lastBlock = block;
-                Mapping m = Mapping.decode(c.value());
-                DatasetRecord h = heads.get(mapId);
+                MapStore.Rec r;
+                try {
+                    r = MapStore.decode(c.key(), c.value());
+                } catch (IllegalArgumentException e) {
+                    problems.add("map " + ByteBuffer.wrap(c.key(), 1, 8).getLong() + " block " + Keys.mapBlockOf(c.key())
+                            + ": bad record: " + e.getMessage());
+                    continue;
+                }
+                DatasetRecord h = heads.get(r.mapId());
                 if (h == null) {
-                    problems.add("map " + mapId + " block " + block + " belongs to no volume");
+                    problems.add("map " + r.mapId() + " block " + r.last() + " belongs to no volume");
                     continue;
                 }
-                long[] counter = counters.computeIfAbsent(mapId, k -> new long[4]);
-                if (m.hole()) {
-                    continue;
-                }
-                counter[live ? 0 : 1] += m.length();
-                if (live && Keys.mapBirthOf(c.key()) > h.latestSnapGen) {
-                    counter[2] += m.length();
-                }
-                counter[3] += h.volblocksize;
-                long bytes = m.extentBytes(engine.allocator.unit());
-                Long before = extents.put(m.offset(), bytes);
-                owners.merge(m.offset(), 1, Integer::sum);
-                if (dedup) {
-                    blockRefs.merge(m.address(), 1, Integer::sum);
-                }
-                if (m.packed()) {
-                    Integer length = fragments.computeIfAbsent(m.offset(), k -> new TreeMap<>())
-                            .put(m.fragmentOffset(), m.length());
-                    if (length != null && length != m.length()) {
-                        problems.add("extent " + m.offset() + ": fragment at " + m.fragmentOffset() + " mapped with lengths "
-                                + length + " and " + m.length());
-                    }
-                }
-                if (before == null) {
-                    mapped += bytes;
-                } else if (before != bytes) {
-                    problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + bytes);
-                }
-                if (!engine.freelist.isAllocated(m.offset(), bytes)) {
-                    problems.add("extent " + m.offset() + "+" + bytes + " of " + h.name + " block " + block
-                            + " is mapped but recorded free");
+                checkRecord(r, last, h, problems);
+                boolean live = !r.sameRange(last);
+                last = r;
+                for (int i = 0; i < r.count(); i++) {
+                    t.version(h, r.first() + i, r.birth(), r.value().mapping(i), live);
                 }
             }
         }
-        long end = -1;
-        for (Map.Entry<Long, Long> e : extents.entrySet()) {
-            if (e.getKey() < end) {
-                problems.add("extent " + e.getKey() + " overlaps the extent before it");
-            }
-            end = Math.max(end, e.getKey() + e.getValue());
-        }
-        checkFragments(fragments, extents, problems);
-        checkOwners(owners, problems);
+        checkFragments(t.fragments, t.extents, problems);
+        checkOwners(t.owners, problems);
         if (dedup) {
-            checkDedupTable(extents, blockRefs, problems);
+            checkDedupTable(t.extents, t.blockRefs, problems);
         }
         checkDeadList(problems);
         PoolRecord sb = catalog.superblock();
         long allocated = engine.freelist.load(new ExtentAllocator(sb.unit()), sb.dataStart(), sb.dataEnd());
-        if (allocated != mapped) {
-            problems.add("freelist records " + allocated + " bytes allocated but maps hold " + mapped
-                    + (allocated > mapped ? " (leak)" : " (lost)"));
+        if (allocated != t.mapped) {
+            problems.add("freelist records " + allocated + " bytes allocated but maps hold " + t.mapped
+                    + (allocated > t.mapped ? " (leak)" : " (lost)"));
         }
         for (DatasetRecord h : catalog.heads()) {
-            long[] counter = counters.getOrDefault(h.id, new long[4]);
+            long[] counter = t.counters.getOrDefault(h.id, new long[4]);
             if (counter[0] != h.usedByDataset || counter[1] != h.usedBySnapshots || counter[2] != h.written) {
                 problems.add(h.name + ": counters say usedbydataset " + h.usedByDataset + ", usedbysnapshots "
                         + h.usedBySnapshots + ", written " + h.written + " but the map holds " + counter[0] + ", "
@@ -223,7 +187,77 @@ final class Inspector {
                 problems.add(h.name + ": counters say logicalused " + h.logicalUsed + " but the map holds " + counter[3]);
             }
         }
-        return new CheckReport(extents.size(), mapped, allocated, problems);
+        return new CheckReport(t.extents.size(), t.mapped, allocated, problems);
+    }
+
+    /**
+     * A record keeps the maps' invariant (it covers blocks disjoint from or identical to the record
+     * before it) and, if a run, holds blocks of its head's volblocksize.
+     */
+    private static void checkRecord(MapStore.Rec r, MapStore.Rec before, DatasetRecord h, List<String> problems) {
+        if (r.first() < 0) {
+            problems.add(h.name + ": record ending at block " + r.last() + " starts before block 0");
+        }
+        if (before != null && before.mapId() == r.mapId() && r.first() <= before.last() && !r.sameRange(before)) {
+            problems.add(h.name + ": record of blocks " + r.first() + ".." + r.last() + " born " + r.birth()
+                    + " overlaps blocks " + before.first() + ".." + before.last() + " born " + before.birth());
+        }
+        if (r.value().isRun() && r.value().mapping(0).length() != h.volblocksize) {
+            problems.add(h.name + ": run of blocks " + r.first() + ".." + r.last() + " holds blocks of "
+                    + r.value().mapping(0).length() + " bytes, not " + h.volblocksize);
+        }
+    }
+
+    /** What the maps hold, summed version by version. */
+    private final class Tally {
+        final TreeMap<Long, Long> extents = new TreeMap<>();
+        final Map<Long, Integer> owners = new HashMap<>();
+        final Map<Long, long[]> counters = new HashMap<>(); // head id -> {usedByDataset, usedBySnapshots, written, logicalUsed}
+        final Map<Long, Integer> blockRefs = new HashMap<>(); // device address of a stored block -> map entries
+        final Map<Long, TreeMap<Integer, Integer>> fragments = new HashMap<>(); // packed extent -> fragment offset -> length
+        final boolean dedup;
+        final List<String> problems;
+        long mapped;
+
+        Tally(boolean dedup, List<String> problems) {
+            this.dedup = dedup;
+            this.problems = problems;
+        }
+
+        void version(DatasetRecord h, long block, long birth, Mapping m, boolean live) {
+            long[] counter = counters.computeIfAbsent(h.id, k -> new long[4]);
+            if (m.hole()) {
+                return;
+            }
+            counter[live ? 0 : 1] += m.length();
+            if (live && birth > h.latestSnapGen) {
+                counter[2] += m.length();
+            }
+            counter[3] += h.volblocksize;
+            long bytes = m.extentBytes(engine.allocator.unit());
+            Long before = extents.put(m.offset(), bytes);
+            owners.merge(m.offset(), 1, Integer::sum);
+            if (dedup) {
+                blockRefs.merge(m.address(), 1, Integer::sum);
+            }
+            if (m.packed()) {
+                Integer length = fragments.computeIfAbsent(m.offset(), k -> new TreeMap<>())
+                        .put(m.fragmentOffset(), m.length());
+                if (length != null && length != m.length()) {
+                    problems.add("extent " + m.offset() + ": fragment at " + m.fragmentOffset() + " mapped with lengths "
+                            + length + " and " + m.length());
+                }
+            }
+            if (before == null) {
+                mapped += bytes;
+            } else if (before != bytes) {
+                problems.add("extent " + m.offset() + " mapped with lengths " + before + " and " + bytes);
+            }
+            if (!engine.freelist.isAllocated(m.offset(), bytes)) {
+                problems.add("extent " + m.offset() + "+" + bytes + " of " + h.name + " block " + block
+                        + " is mapped but recorded free");
+            }
+        }
     }
 
     /** The fragments of a packed extent lie inside it and apart (appending never overlaps live ones). */
@@ -318,7 +352,7 @@ final class Inspector {
                 long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
                 long block = Keys.deadBlockOf(c.key());
                 long birth = Keys.deadBirthOf(c.key());
-                if (engine.store.get(Keys.map(mapId, block, birth)) == null) {
+                if (maps.get(mapId, block, birth) == null) {
                     problems.add("dead-list entry for map " + mapId + " block " + block + " birth " + birth
                             + " has no version");
                 } else {

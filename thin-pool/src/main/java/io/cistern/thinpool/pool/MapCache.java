@@ -1,8 +1,5 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.meta.Keys;
-import io.cistern.thinpool.meta.Mapping;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +10,8 @@ import java.util.Map;
  * probe instead of a RocksDB seek through JNI.
  *
  * <p>Exactness: an entry always equals what a scan of the open batch (over the batch in flight,
- * over the store) returns, because every map change goes through a batch, and the batch reports
- * each put and delete here ({@link #changed}), which patches the entry. Commits only move changes
+ * over the store) returns, because every map change goes through {@link MapStore}, which reports
+ * each block version it adds or removes here ({@link #added}, {@link #removed}). Commits only move changes
  * from a batch into the store, so they change nothing a scan sees; a failed operation stops the pool.
  *
  * <p>Thread-safety: none; the pool's metadata thread only.
@@ -62,38 +59,47 @@ final class MapCache {
         }
     }
 
-    /** A batch put ({@code value} non-null) or deleted {@code key}: patches the entry of its block, if cached. */
-    void changed(byte[] key, byte[] value) {
-        if (key.length != Keys.MAP_KEY_BYTES || key[0] != Keys.MAP) {
-            return;
-        }
-        Slot slot = new Slot(ByteBuffer.wrap(key, 1, 8).getLong(), Keys.mapBlockOf(key));
+    /** {@code block} got version {@code v} (replacing one of the same birth): patches its entry, if cached. */
+    void added(long mapId, long block, BlockMap.Version v) {
+        Slot slot = new Slot(mapId, block);
         BlockMap.Version[] old = entries.get(slot);
         if (old == null) {
             return;
         }
-        long birth = Keys.mapBirthOf(key);
+        int at = indexOf(old, v.birth());
+        boolean present = at < old.length && old[at].birth() == v.birth();
+        BlockMap.Version[] now = Arrays.copyOf(old, present ? old.length : old.length + 1);
+        if (!present) {
+            System.arraycopy(old, at, now, at + 1, old.length - at);
+        }
+        now[at] = v;
+        entries.put(slot, now);
+    }
+
+    /** {@code block} lost its version born at {@code birth}: patches its entry, if cached. */
+    void removed(long mapId, long block, long birth) {
+        Slot slot = new Slot(mapId, block);
+        BlockMap.Version[] old = entries.get(slot);
+        if (old == null) {
+            return;
+        }
+        int at = indexOf(old, birth);
+        if (at == old.length || old[at].birth() != birth) {
+            return;
+        }
+        BlockMap.Version[] now = new BlockMap.Version[old.length - 1];
+        System.arraycopy(old, 0, now, 0, at);
+        System.arraycopy(old, at + 1, now, at, old.length - at - 1);
+        entries.put(slot, now);
+    }
+
+    /** Where a version born at {@code birth} is or would go (versions come newest first). */
+    private static int indexOf(BlockMap.Version[] vs, long birth) {
         int at = 0;
-        while (at < old.length && old[at].birth() > birth) {
+        while (at < vs.length && vs[at].birth() > birth) {
             at++;
         }
-        boolean present = at < old.length && old[at].birth() == birth;
-        BlockMap.Version[] now;
-        if (value == null) {
-            if (!present) {
-                return;
-            }
-            now = new BlockMap.Version[old.length - 1];
-            System.arraycopy(old, 0, now, 0, at);
-            System.arraycopy(old, at + 1, now, at, old.length - at - 1);
-        } else {
-            now = Arrays.copyOf(old, present ? old.length : old.length + 1);
-            if (!present) {
-                System.arraycopy(old, at, now, at + 1, old.length - at);
-            }
-            now[at] = new BlockMap.Version(birth, Mapping.decode(value));
-        }
-        entries.put(slot, now);
+        return at;
     }
 
     /** Share of lookups answered from the cache (1 before any lookup). */

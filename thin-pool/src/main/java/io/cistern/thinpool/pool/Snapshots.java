@@ -6,6 +6,7 @@ import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiConsumer;
@@ -25,11 +26,15 @@ final class Snapshots {
     private final Engine engine;
     private final Catalog catalog;
     private final Space space;
+    private final MapStore maps;
+    /** Most blocks of one map change in snapshot destroy. */
+    private static final int STRETCH = 4096;
 
     Snapshots(Engine engine, Catalog catalog, Space space) {
         this.engine = engine;
         this.catalog = catalog;
         this.space = space;
+        this.maps = new MapStore(engine);
     }
 
     /**
@@ -92,20 +97,35 @@ final class Snapshots {
         }
         DatasetRecord h = catalog.get(s.parentId);
         Batch batch = engine.batch();
-        long[] freed = {0};
+        long freed = 0;
         List<byte[]> owned = new ArrayList<>();
         forEachOwned(s, (deadKey, m) -> owned.add(deadKey));
-        for (byte[] deadKey : owned) { // collected first: the batch must not change under its cursor
+        owned.sort(Comparator.comparingLong(Keys::deadBlockOf));
+        MapStore.Update update = null; // one per stretch of consecutive blocks: a run that goes whole is deleted whole
+        for (int i = 0; i < owned.size(); i++) { // collected first: the batch must not change under its cursor
+            byte[] deadKey = owned.get(i);
+            long block = Keys.deadBlockOf(deadKey);
+            long birth = Keys.deadBirthOf(deadKey);
             Mapping m = mappingOf(h.id, deadKey);
             batch.delete(deadKey);
-            batch.delete(Keys.map(h.id, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey)));
+            if (update != null && block >= update.first + update.n) { // past its stretch
+                maps.apply(batch, update);
+                update = null;
+            }
+            if (update == null) {
+                update = new MapStore.Update(h.id, block, stretch(owned, i));
+            }
+            update.remove(block, birth);
             if (!m.hole()) {
                 engine.free(m);
-                freed[0] += m.length();
+                freed += m.length();
                 h.logicalUsed -= h.volblocksize;
             }
         }
-        h.usedBySnapshots -= freed[0];
+        if (update != null) {
+            maps.apply(batch, update);
+        }
+        h.usedBySnapshots -= freed;
         if (h.latestSnapGen == s.gen) {
             long prev = neighbours(s)[0];
             h.written += liveBornIn(h, prev, s.gen);
@@ -127,11 +147,11 @@ final class Snapshots {
                     + "' is not the latest snapshot; destroy the later snapshots first");
         }
         Batch batch = engine.batch();
-        List<byte[]> born = new ArrayList<>();
-        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
-            while (c.next()) {
-                if (Keys.mapBirthOf(c.key()) > s.gen) {
-                    born.add(c.key());
+        List<MapStore.Rec> born = new ArrayList<>();
+        try (MapStore.Records rs = maps.records(Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
+            for (MapStore.Rec r = rs.next(); r != null; r = rs.next()) {
+                if (r.birth() > s.gen) {
+                    born.add(r);
                 }
             }
         }
@@ -142,13 +162,15 @@ final class Snapshots {
             }
         }
         long freed = 0;
-        for (byte[] key : born) { // collected first: the batch must not change under its cursor
-            Mapping m = Mapping.decode(batch.get(engine.store, key));
-            batch.delete(key);
-            if (!m.hole()) {
-                engine.free(m);
-                freed += m.length();
-                h.logicalUsed -= h.volblocksize;
+        for (MapStore.Rec r : born) { // collected first: the batch must not change under its cursor
+            maps.delete(batch, r); // whole records: the invariant holds
+            for (int i = 0; i < r.count(); i++) {
+                Mapping m = r.value().mapping(i);
+                if (!m.hole()) {
+                    engine.free(m);
+                    freed += m.length();
+                    h.logicalUsed -= h.volblocksize;
+                }
             }
         }
         long revived = 0;
@@ -181,12 +203,22 @@ final class Snapshots {
     }
 
     private Mapping mappingOf(long mapId, byte[] deadKey) {
-        byte[] v = engine.batch().get(engine.store, Keys.map(mapId, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey)));
+        Mapping v = maps.get(mapId, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey));
         if (v == null) {
             throw new IllegalStateException("dead-list entry without its version: map " + mapId + " block "
                     + Keys.deadBlockOf(deadKey) + " birth " + Keys.deadBirthOf(deadKey));
         }
-        return Mapping.decode(v);
+        return v;
+    }
+
+    /** How many consecutive blocks (at most {@link #STRETCH}) {@code owned}, sorted by block, names from index {@code at} on. */
+    private static int stretch(List<byte[]> owned, int at) {
+        long block = Keys.deadBlockOf(owned.get(at));
+        int i = at + 1;
+        while (i < owned.size() && i - at < STRETCH && Keys.deadBlockOf(owned.get(i)) == block + (i - at)) {
+            i++;
+        }
+        return i - at;
     }
 
     /** Generations of the snapshots before and after {@code s} (0 and MAX_VALUE if none). */
@@ -207,17 +239,15 @@ final class Snapshots {
     /** Bytes of the head's live versions born in {@code (from, to]}. */
     private long liveBornIn(DatasetRecord h, long from, long to) {
         long sum = 0;
-        long lastBlock = -1;
-        try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
-            while (c.next()) {
-                long block = Keys.mapBlockOf(c.key());
-                if (block == lastBlock) {
-                    continue; // only the newest version of a block is live
-                }
-                lastBlock = block;
-                long birth = Keys.mapBirthOf(c.key());
-                if (birth > from && birth <= to) {
-                    sum += Mapping.decode(c.value()).length();
+        MapStore.Rec last = null;
+        try (MapStore.Records rs = maps.records(Keys.start(Keys.MAP, h.id), Keys.end(Keys.MAP, h.id))) {
+            for (MapStore.Rec r = rs.next(); r != null; r = rs.next()) {
+                boolean live = !r.sameRange(last); // only the newest version of a range is live
+                last = r;
+                if (live && r.birth() > from && r.birth() <= to) {
+                    for (int i = 0; i < r.count(); i++) {
+                        sum += r.value().mapping(i).length();
+                    }
                 }
             }
         }

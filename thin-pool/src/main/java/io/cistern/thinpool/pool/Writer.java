@@ -3,7 +3,6 @@ package io.cistern.thinpool.pool;
 import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.compress.Packer;
 import io.cistern.thinpool.kv.Batch;
-import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
@@ -34,6 +33,7 @@ final class Writer {
     private final BlockMap map;
     private final Space space;
     private final Deduper deduper;
+    private final MapStore maps;
 
     Writer(Engine engine, Catalog catalog, BlockMap map, Space space, Deduper deduper) {
         this.engine = engine;
@@ -41,6 +41,7 @@ final class Writer {
         this.map = map;
         this.space = space;
         this.deduper = deduper;
+        this.maps = new MapStore(engine);
     }
 
     /** Largest packed extent: a fragment's offset in it has 16 bits, and a map entry counts units in 8. */
@@ -83,7 +84,7 @@ final class Writer {
         boolean[] older = new boolean[n];
         BlockMap.Version[] curs = map.find(h.id, first, n, Long.MAX_VALUE, older);
         boolean inherits = h.originId != 0 || !h.externalOrigin.isEmpty();
-        BlockMap.View[] shown = inherits ? map.views(h, first, n) : null;
+        BlockMap.View[] shown = inherits ? map.inherited(h, first, n) : null;
         Deduper.Write dedup = deduper.new Write(h);
         List<Change> changes = new ArrayList<>(blocks.length);
         long dRef = 0;
@@ -101,7 +102,7 @@ final class Writer {
             long block = first + i;
             Stored data = deduper.current(h, blocks[i]); // the settings may have changed since the caller stored it
             BlockMap.Version cur = curs[i];
-            BlockMap.View inherited = cur != null ? null : inherits ? shown[i] : BlockMap.NOTHING;
+            BlockMap.View inherited = inherits ? shown[i] : BlockMap.NOTHING;
             if (data == null && (cur == null ? !inherited.hasData() : cur.mapping().hole())) {
                 continue; // already reads as zeros
             }
@@ -173,13 +174,14 @@ final class Writer {
             packedAt[i] = appends && i == 0 ? open.offset() : extents.get(newPacked++).offset();
         }
         Mapping[] placed = new Mapping[changes.size()];
+        MapStore.Update update = new MapStore.Update(h.id, first, n);
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
-            removeOld(h, c, gen, batch);
+            removeOld(h, c, gen, batch, update);
             Stored data = c.data();
             if (data == null) {
                 if (needsHole(h, c)) {
-                    batch.put(Keys.map(h.id, c.block(), gen), Mapping.HOLE.encode());
+                    update.add(c.block(), gen, Mapping.HOLE, false);
                 }
                 continue;
             }
@@ -202,8 +204,9 @@ final class Writer {
                 run.add(offset, data.bytes());
                 placed[i] = new Mapping(offset, vbs, data.crc());
             }
-            batch.put(Keys.map(h.id, c.block(), gen), placed[i].encode());
+            update.add(c.block(), gen, placed[i], placed[i].length() == vbs && !placed[i].packed()); // may join a run
         }
+        maps.apply(batch, update);
         for (int i = 0; i < packed.size(); i++) {
             Packer.PackedExtent pe = packed.get(i);
             ByteBuffer out = ByteBuffer.allocate(pe.end() - pe.from());
@@ -263,22 +266,31 @@ final class Writer {
         }
         long next = from;
         while (next < to) {
-            List<Long> blocks = new ArrayList<>();
-            try (KeyValueStore.Cursor c = engine.batch().scan(engine.store, Keys.mapBlock(h.id, next), Keys.mapBlock(h.id, to))) {
-                while (blocks.size() < 1024 && c.next()) {
-                    long b = Keys.mapBlockOf(c.key());
-                    if (blocks.isEmpty() || blocks.get(blocks.size() - 1) != b) {
-                        blocks.add(b);
+            List<long[]> stretches = new ArrayList<>(); // [start, end) of mapped blocks
+            long blocks = 0;
+            try (MapStore.Records rs = maps.records(h.id, next)) {
+                for (MapStore.Rec r = rs.next(); r != null && r.first() < to && blocks < 1024; r = rs.next()) {
+                    long start = Math.max(r.first(), next);
+                    long end = Math.min(r.last() + 1, to);
+                    long[] last = stretches.isEmpty() ? null : stretches.get(stretches.size() - 1);
+                    if (last != null && start <= last[1]) {
+                        blocks += Math.max(0, end - last[1]);
+                        last[1] = Math.max(last[1], end);
+                    } else {
+                        stretches.add(new long[] {start, end});
+                        blocks += end - start;
                     }
                 }
             }
-            if (blocks.isEmpty()) {
+            if (stretches.isEmpty()) {
                 return;
             }
-            for (long b : blocks) {
-                write(h, b, new Stored[1]);
+            for (long[] s : stretches) {
+                for (long b = s[0]; b < s[1]; b += 1024) {
+                    write(h, b, new Stored[(int) Math.min(1024, s[1] - b)]);
+                }
             }
-            next = blocks.get(blocks.size() - 1) + 1;
+            next = stretches.get(stretches.size() - 1)[1];
             commitIfLarge();
         }
     }
@@ -394,15 +406,13 @@ final class Writer {
     }
 
     /** Frees the old own version, or hands it to the snapshots that still see it. */
-    private void removeOld(DatasetRecord h, Change c, long gen, Batch batch) {
+    private void removeOld(DatasetRecord h, Change c, long gen, Batch batch, MapStore.Update update) {
         BlockMap.Version cur = c.cur();
         if (cur == null) {
             return;
         }
         if (cur.birth() > h.latestSnapGen) {
-            if (cur.birth() != gen || c.data() == null) { // else the new version's put replaces this very key
-                batch.delete(Keys.map(h.id, c.block(), cur.birth()));
-            }
+            update.remove(c.block(), cur.birth());
             if (!cur.mapping().hole()) {
                 engine.free(cur.mapping());
             }
@@ -423,8 +433,7 @@ final class Writer {
         if (c.older()) {
             return true; // an older version kept for a snapshot (even a hole) must never become the newest
         }
-        return (h.originId != 0 || !h.externalOrigin.isEmpty())
-                && map.view(h, c.block()).hasData(); // the old version is deleted in the batch already
+        return c.inherited().hasData(); // what shows once the old version is gone
     }
 
     /**

@@ -1,0 +1,378 @@
+package io.cistern.thinpool.pool;
+
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.meta.Keys;
+import io.cistern.thinpool.meta.MapRecord;
+import io.cistern.thinpool.meta.Mapping;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The block maps as stored: the one place that knows their records. A record holds the versions of
+ * one birth for a range of consecutive blocks ({@link MapRecord}: one block, or a run of raw blocks
+ * stored back to back) and is keyed by the range's LAST block, so single-block records are exactly
+ * the records pools have always had.
+ *
+ * <p>Invariant: two records of one map cover either disjoint or identical ranges (versions of other
+ * births that snapshots keep share a range, never overlap one partially). So a scan from key
+ * (map, b) meets first the record with the smallest last block at or after b, which covers b if it
+ * starts at or before b; records then come in block order, those of one range adjacent, newest first.
+ * Every change keeps the invariant by cutting records ({@link #apply}): a cut at block b splits every
+ * record (of every birth) covering both b-1 and b into two, which changes no block's versions.
+ *
+ * <p>Every map change goes through here, and patches the {@link MapCache} per block version, so a
+ * cached entry always equals what a scan returns.
+ *
+ * <p>Thread-safety: metadata thread only.
+ */
+final class MapStore {
+    private static final long NONE = Long.MIN_VALUE;
+
+    /** One record: blocks {@code first..last} of map {@code mapId}, all born at {@code birth}. */
+    record Rec(long mapId, long first, long last, long birth, MapRecord value) {
+        int count() {
+            return (int) (last - first + 1);
+        }
+
+        /** The version of block {@code b} (which the record covers). */
+        Mapping mapping(long b) {
+            return value.mapping((int) (b - first));
+        }
+
+        boolean sameRange(Rec o) {
+            return o != null && o.mapId == mapId && o.first == first && o.last == last;
+        }
+
+        byte[] key() {
+            return Keys.map(mapId, last, birth);
+        }
+    }
+
+    /** Records in key order. */
+    static final class Records implements AutoCloseable {
+        private final KeyValueStore.Cursor c;
+
+        Records(KeyValueStore.Cursor c) {
+            this.c = c;
+        }
+
+        /** The next record, or null. A malformed value is an IllegalArgumentException. */
+        Rec next() {
+            if (!c.next()) {
+                return null;
+            }
+            return decode(c.key(), c.value());
+        }
+
+        /** The key of the record {@link #next} returned last. */
+        byte[] key() {
+            return c.key();
+        }
+
+        @Override
+        public void close() {
+            c.close();
+        }
+    }
+
+    static Rec decode(byte[] key, byte[] value) {
+        MapRecord v = MapRecord.decode(value);
+        long last = Keys.mapBlockOf(key);
+        return new Rec(ByteBuffer.wrap(key, 1, 8).getLong(), last - v.count() + 1, last, Keys.mapBirthOf(key), v);
+    }
+
+    private final Engine engine;
+
+    MapStore(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Records with keys in {@code [from, to)}, read through the open batch. */
+    Records records(byte[] from, byte[] to) {
+        return new Records(engine.batch().scan(engine.store, from, to));
+    }
+
+    /** Records of map {@code mapId} that end at or after block {@code from}, in block order. */
+    Records records(long mapId, long from) {
+        return records(Keys.mapBlock(mapId, from), Keys.end(Keys.MAP, mapId));
+    }
+
+    /** Records of map {@code mapId} covering a block of {@code [from, to)}, in block order, newest first per range. */
+    List<Rec> overlapping(long mapId, long from, long to) {
+        List<Rec> out = new ArrayList<>();
+        try (Records rs = records(mapId, from)) {
+            for (Rec r = rs.next(); r != null && r.first < to; r = rs.next()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Every version of blocks {@code first..first+count-1}, newest first per block (one scan). */
+    BlockMap.Version[][] versions(long mapId, long first, int count) {
+        BlockMap.Version[][] all = new BlockMap.Version[count][];
+        try (Records rs = records(mapId, first)) {
+            for (Rec r = rs.next(); r != null && r.first < first + count; r = rs.next()) {
+                long to = Math.min(r.last, first + count - 1);
+                for (long b = Math.max(r.first, first); b <= to; b++) {
+                    int i = (int) (b - first);
+                    BlockMap.Version[] vs = all[i];
+                    vs = vs == null ? new BlockMap.Version[1] : Arrays.copyOf(vs, vs.length + 1);
+                    vs[vs.length - 1] = new BlockMap.Version(r.birth, r.mapping(b));
+                    all[i] = vs;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (all[i] == null) {
+                all[i] = MapCache.NONE;
+            }
+        }
+        return all;
+    }
+
+    /** The version of {@code block} born at {@code birth}, or null. */
+    Mapping get(long mapId, long block, long birth) {
+        try (Records rs = records(mapId, block)) {
+            for (Rec r = rs.next(); r != null && r.first <= block; r = rs.next()) {
+                if (r.birth == birth) {
+                    return r.mapping(block);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The first block in {@code [from, to)} with a version, or {@code to}. */
+    long firstMapped(long mapId, long from, long to) {
+        try (Records rs = records(Keys.mapBlock(mapId, from), Keys.end(Keys.MAP, mapId))) {
+            Rec r = rs.next();
+            return r == null ? to : Math.min(to, Math.max(from, r.first));
+        }
+    }
+
+    /** Deletes a whole record (removing a record never breaks the invariant). */
+    void delete(Batch batch, Rec r) {
+        batch.delete(r.key());
+        for (long b = r.first; b <= r.last; b++) {
+            engine.maps.removed(r.mapId, b, r.birth);
+        }
+    }
+
+    /** Removes the version of {@code block} born at {@code birth}. */
+    void remove(Batch batch, long mapId, long block, long birth) {
+        Update u = new Update(mapId, block, 1);
+        u.remove(block, birth);
+        apply(batch, u);
+    }
+
+    /** Puts a version of {@code block}, which has none of that birth. */
+    void put(Batch batch, long mapId, long block, long birth, Mapping m) {
+        Update u = new Update(mapId, block, 1);
+        u.add(block, birth, m, false);
+        apply(batch, u);
+    }
+
+    /**
+     * Changes to versions of blocks {@code first..first+n-1} of one map, applied together: at most
+     * one version removed and one added per block. Added versions marked joinable (raw, of the
+     * volblocksize) that follow each other on the device form runs.
+     */
+    static final class Update {
+        final long mapId;
+        final long first;
+        final int n;
+        private final long[] removed;
+        private final List<Added> added = new ArrayList<>();
+
+        Update(long mapId, long first, int n) {
+            this.mapId = mapId;
+            this.first = first;
+            this.n = n;
+            this.removed = new long[n];
+            Arrays.fill(removed, NONE);
+        }
+
+        void remove(long block, long birth) {
+            int i = index(block);
+            if (removed[i] != NONE) {
+                throw new IllegalStateException("two removals of block " + block);
+            }
+            removed[i] = birth;
+        }
+
+        /** Adds {@code block}'s version born at {@code birth}; blocks in ascending order. */
+        void add(long block, long birth, Mapping m, boolean joinable) {
+            index(block);
+            Added last = added.isEmpty() ? null : added.get(added.size() - 1);
+            if (last != null && block <= last.end()) {
+                throw new IllegalStateException("additions out of order at block " + block);
+            }
+            if (joinable && last != null && last.joinable && last.birth == birth && block == last.end() + 1
+                    && last.mappings.size() < MapRecord.MAX_RUN
+                    && MapRecord.joins(last.mappings.get(last.mappings.size() - 1), m)) {
+                last.mappings.add(m);
+                return;
+            }
+            added.add(new Added(block, birth, joinable && !m.hole() && !m.packed(), new ArrayList<>(List.of(m))));
+        }
+
+        private int index(long block) {
+            if (block < first || block >= first + n) {
+                throw new IllegalArgumentException("block " + block + " outside " + first + "+" + n);
+            }
+            return (int) (block - first);
+        }
+
+        private boolean removes(Rec r, long b) {
+            return b >= first && b < first + n && removed[(int) (b - first)] == r.birth;
+        }
+    }
+
+    private record Added(long first, long birth, boolean joinable, List<Mapping> mappings) {
+        long end() {
+            return first + mappings.size() - 1;
+        }
+
+        MapRecord record() {
+            if (mappings.size() == 1) {
+                return MapRecord.of(mappings.get(0));
+            }
+            int[] crcs = new int[mappings.size()];
+            for (int i = 0; i < crcs.length; i++) {
+                crcs[i] = mappings.get(i).crc();
+            }
+            return MapRecord.run(mappings.get(0).offset(), mappings.get(0).length(), crcs);
+        }
+    }
+
+    /**
+     * Applies {@code u} with one scan of the records it touches. Records are cut where what is
+     * removed from them starts and ends and at both ends of each added record; a record removed
+     * whole is deleted whole, so overwriting a run costs one delete and one put. An added run is cut
+     * where the records that stay begin and end inside it (versions a snapshot keeps), so it shares
+     * their ranges. Every removal must name a version that exists.
+     */
+    void apply(Batch batch, Update u) {
+        long end = u.first + u.n;
+        List<Rec> recs = overlapping(u.mapId, u.first, end);
+        boolean[] cut = new boolean[u.n + 1]; // cut[k]: records are cut between blocks first+k-1 and first+k
+        for (Added a : u.added) {
+            cut[(int) (a.first - u.first)] = true;
+            cut[(int) (a.end() + 1 - u.first)] = true;
+        }
+        for (Rec r : recs) {
+            for (long b = Math.max(r.first + 1, u.first); b <= Math.min(r.last, end); b++) {
+                if (u.removes(r, b) != u.removes(r, b - 1)) {
+                    cut[(int) (b - u.first)] = true;
+                }
+            }
+        }
+        List<Piece> pieces = new ArrayList<>();
+        boolean[] edge = new boolean[u.n + 1]; // where a piece that stays starts or ends
+        int removed = 0;
+        for (Rec r : recs) {
+            int from = pieces.size();
+            long start = r.first;
+            for (long b = Math.max(r.first + 1, u.first); b <= Math.min(r.last, end); b++) {
+                if (cut[(int) (b - u.first)]) {
+                    pieces.add(new Piece(r, start, b - 1, u.removes(r, start), false));
+                    start = b;
+                }
+            }
+            pieces.add(new Piece(r, start, r.last, u.removes(r, start), from == pieces.size()));
+            for (Piece p : pieces.subList(from, pieces.size())) {
+                removed += p.gone ? p.count() : 0;
+                if (!p.gone) {
+                    markEdge(edge, u, p.first);
+                    markEdge(edge, u, p.last + 1);
+                }
+            }
+        }
+        int removals = 0;
+        for (long x : u.removed) {
+            removals += x == NONE ? 0 : 1;
+        }
+        if (removed != removals) {
+            throw new IllegalStateException("map " + u.mapId + ": " + (removals - removed) + " of " + removals
+                    + " versions to remove in blocks " + u.first + "+" + u.n + " do not exist");
+        }
+        List<Added> added = cutAdded(u, edge);
+        Added[] newAt = new Added[u.n];
+        for (Added a : added) {
+            for (long b = a.first; b <= a.end(); b++) {
+                newAt[(int) (b - u.first)] = a;
+            }
+        }
+        for (Piece p : pieces) {
+            store(batch, u, p, newAt);
+        }
+        for (Added a : added) {
+            batch.put(Keys.map(u.mapId, a.end(), a.birth), a.record().encode());
+            for (int i = 0; i < a.mappings.size(); i++) {
+                engine.maps.added(u.mapId, a.first + i, new BlockMap.Version(a.birth, a.mappings.get(i)));
+            }
+        }
+    }
+
+    /** Blocks {@code first..last} of record {@code rec}, dropped ({@code gone}) or kept; {@code whole} if uncut. */
+    private record Piece(Rec rec, long first, long last, boolean gone, boolean whole) {
+        int count() {
+            return (int) (last - first + 1);
+        }
+    }
+
+    private static void markEdge(boolean[] edge, Update u, long b) {
+        if (b >= u.first && b <= u.first + u.n) {
+            edge[(int) (b - u.first)] = true;
+        }
+    }
+
+    /** The added records, runs cut where a piece that stays starts or ends inside them. */
+    private static List<Added> cutAdded(Update u, boolean[] edge) {
+        List<Added> out = new ArrayList<>(u.added.size());
+        for (Added a : u.added) {
+            int from = 0;
+            for (int i = 1; i < a.mappings.size(); i++) {
+                if (edge[(int) (a.first + i - u.first)]) {
+                    out.add(new Added(a.first + from, a.birth, a.joinable, a.mappings.subList(from, i)));
+                    from = i;
+                }
+            }
+            out.add(from == 0 ? a : new Added(a.first + from, a.birth, a.joinable, a.mappings.subList(from, a.mappings.size())));
+        }
+        return out;
+    }
+
+    /** Records a piece: a dropped one's versions go, a kept one is put under its own key if its record was cut. */
+    private void store(Batch batch, Update u, Piece p, Added[] newAt) {
+        Rec r = p.rec;
+        if (p.gone) {
+            for (long b = p.first; b <= p.last; b++) {
+                engine.maps.removed(r.mapId, b, r.birth);
+            }
+            if (p.last == r.last) {
+                batch.delete(r.key());
+            }
+            return;
+        }
+        checkBeside(u, r, new long[] {p.first, p.last}, newAt);
+        if (!p.whole) {
+            batch.put(Keys.map(r.mapId, p.last, r.birth), r.value.slice((int) (p.first - r.first), (int) (p.last - r.first + 1)).encode());
+        }
+    }
+
+    /** A piece that stays may share blocks with an added record only if it covers the same ones, at another birth. */
+    private static void checkBeside(Update u, Rec r, long[] p, Added[] newAt) {
+        for (long b = Math.max(p[0], u.first); b <= Math.min(p[1], u.first + u.n - 1); b++) {
+            Added a = newAt[(int) (b - u.first)];
+            if (a != null && (a.first != p[0] || a.end() != p[1] || a.birth == r.birth)) {
+                throw new IllegalStateException("map " + r.mapId + ": record " + a.first + ".." + a.end() + " born "
+                        + a.birth + " would overlap " + p[0] + ".." + p[1] + " born " + r.birth);
+            }
+        }
+    }
+}
