@@ -164,6 +164,7 @@ final class Inspector {
                 }
             }
         }
+        checkExtents(t.extents, problems);
         checkFragments(t.fragments, t.extents, problems);
         checkOwners(t.owners, problems);
         if (dedup) {
@@ -257,6 +258,17 @@ final class Inspector {
                 problems.add("extent " + m.offset() + "+" + bytes + " of " + h.name + " block " + block
                         + " is mapped but recorded free");
             }
+        }
+    }
+
+    /** No two mapped extents share device space (a doubly-owned block). */
+    private static void checkExtents(TreeMap<Long, Long> extents, List<String> problems) {
+        long end = -1;
+        for (Map.Entry<Long, Long> e : extents.entrySet()) {
+            if (e.getKey() < end) {
+                problems.add("extent " + e.getKey() + " overlaps the extent before it");
+            }
+            end = Math.max(end, e.getKey() + e.getValue());
         }
     }
 

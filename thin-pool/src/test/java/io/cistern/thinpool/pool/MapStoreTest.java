@@ -13,6 +13,7 @@ import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.MapRecord;
+import io.cistern.thinpool.meta.Mapping;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,6 +167,29 @@ class MapStoreTest {
             assertArrayEquals(model, bytes(v.read(0, model.length).join()));
             assertArrayEquals(before, bytes(pool.volume("v@s").read(0, before.length).join()));
             assertClean(pool);
+        }
+    }
+
+    @Test
+    void theCheckReportsExtentsThatShareDeviceSpace() throws Exception {
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        MemoryDevice device = new MemoryDevice(64 * MiB);
+        try (Pool pool = Pool.create("p", device, store, PoolConfig.defaults())) {
+            pool.createVolume("v", VolumeSpec.sparse(4 * MiB)).write(0, random(3, 2 * B), false).join();
+            List<MapStore.Rec> recs = records(pool, store);
+            assertEquals("0..1", ranges(recs));
+            MapStore.Rec run = recs.get(0);
+            Mapping first = run.mapping(0);
+            Batch damage = new Batch(); // block 0 claims its neighbour's space too
+            damage.delete(Keys.map(run.mapId(), 1, run.birth()));
+            damage.put(Keys.map(run.mapId(), 0, run.birth()),
+                    MapRecord.of(new Mapping(first.offset(), 2 * B, first.crc())).encode());
+            damage.put(Keys.map(run.mapId(), 1, run.birth()), MapRecord.of(run.mapping(1)).encode());
+            store.write(damage, true);
+        }
+        try (Pool pool = Pool.open("p", device, store, PoolConfig.defaults())) {
+            List<String> problems = pool.check().problems();
+            assertTrue(problems.stream().anyMatch(p -> p.contains("overlaps the extent before it")), problems.toString());
         }
     }
 
