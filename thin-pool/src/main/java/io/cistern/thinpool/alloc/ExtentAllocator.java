@@ -17,11 +17,10 @@ import java.util.TreeSet;
 public final class ExtentAllocator implements Allocator {
     public static final String NAME = "extent";
     private static final int FIRST_FIT_SCAN = 64;
-
-    private final long unit;
     /** {offset, length} by length, then offset: one plain comparison (composed comparators showed in profiles). */
     private static final Comparator<long[]> BY_SIZE = (a, b) -> a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(a[0], b[0]);
 
+    private final long unit;
     private final TreeMap<Long, Long> byOffset = new TreeMap<>();
     private final TreeSet<long[]> bySize = new TreeSet<>(BY_SIZE);
     private long free;

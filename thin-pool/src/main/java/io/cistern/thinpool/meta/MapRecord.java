@@ -2,6 +2,7 @@ package io.cistern.thinpool.meta;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The value of one map record: the versions, all of one birth, of {@link #count} consecutive blocks
@@ -124,7 +125,7 @@ public final class MapRecord {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MapRecord r && java.util.Objects.equals(single, r.single) && offset == r.offset
+        return o instanceof MapRecord r && Objects.equals(single, r.single) && offset == r.offset
                 && blockLength == r.blockLength && Arrays.equals(crcs, r.crcs);
     }
 

@@ -54,7 +54,7 @@ final class BlockMap {
     BlockMap(Engine engine, Catalog catalog) {
         this.engine = engine;
         this.catalog = catalog;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /** The external base image at {@code path}, opened read-only on first use; a missing one fails reads. */

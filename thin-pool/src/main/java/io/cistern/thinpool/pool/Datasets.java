@@ -35,7 +35,7 @@ final class Datasets {
         this.map = map;
         this.writer = writer;
         this.snapshots = snapshots;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /** The refreservation of a reserved volume: every block, plus the metadata that maps it. */

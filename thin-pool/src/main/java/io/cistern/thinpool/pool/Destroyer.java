@@ -35,7 +35,7 @@ final class Destroyer {
         this.catalog = catalog;
         this.space = space;
         this.snapshots = snapshots;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /**

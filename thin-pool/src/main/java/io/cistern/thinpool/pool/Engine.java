@@ -90,6 +90,8 @@ final class Engine implements AutoCloseable {
     private Background background;
     /** Hot block-map entries, kept exact by the batches' change reports. */
     final MapCache maps;
+    /** The block maps' records, read and changed through the batch (one for the pool). */
+    final MapStore records;
     private Batch batch;
     private long deferredBytes;
     private long liveBytes;
@@ -110,6 +112,7 @@ final class Engine implements AutoCloseable {
         this.config = config;
         this.headroom = config.metadataHeadroom(device.size());
         this.maps = new MapCache(config.mapCacheBytes());
+        this.records = new MapStore(this);
         this.batch = new Batch();
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);

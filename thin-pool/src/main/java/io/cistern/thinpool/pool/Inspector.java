@@ -42,7 +42,7 @@ final class Inspector {
         this.engine = engine;
         this.catalog = catalog;
         this.map = map;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /** Progress of a scrub between its steps. */

@@ -34,7 +34,7 @@ final class Snapshots {
         this.engine = engine;
         this.catalog = catalog;
         this.space = space;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /**

@@ -41,7 +41,7 @@ final class Writer {
         this.map = map;
         this.space = space;
         this.deduper = deduper;
-        this.maps = new MapStore(engine);
+        this.maps = engine.records;
     }
 
     /** Largest packed extent: a fragment's offset in it has 16 bits, and a map entry counts units in 8. */
