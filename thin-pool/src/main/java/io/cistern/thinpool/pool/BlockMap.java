@@ -29,8 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safety: metadata thread only, except reading a resolved {@link View}.
  */
 final class BlockMap {
-    /** One version: birth generation and where its bytes are. */
-    record Version(long birth, Mapping mapping) {
+    /**
+     * One version: birth generation and where its bytes are; {@code alone} if its map record holds
+     * this block alone, so that the record can be rebuilt from the version without reading it.
+     */
+    record Version(long birth, Mapping mapping, boolean alone) {
     }
 
     /** What a dataset sees at a block: a mapping, an external image's block, or nothing. */

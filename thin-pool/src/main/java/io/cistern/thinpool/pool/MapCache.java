@@ -19,7 +19,7 @@ import java.util.Map;
 final class MapCache {
     /** Heap bytes per cached entry, as laid out by HotSpot with compressed oops: hash-map entry,
      * key, version array, version and mapping objects. */
-    static final int ENTRY_BYTES = 160;
+    static final int ENTRY_BYTES = 168;
     static final BlockMap.Version[] NONE = new BlockMap.Version[0];
 
     private record Slot(long mapId, long block) {

@@ -111,6 +111,43 @@ final class MapStore {
         return out;
     }
 
+    /**
+     * {@link #overlapping} answered by the map cache, without a seek in the store: possible when every
+     * block of {@code [from, to)} is cached and each of its versions is a record of its own (the usual
+     * state of blocks written in small random writes). Null when it is not.
+     */
+    private List<Rec> cachedOverlapping(long mapId, long from, long to) {
+        List<Rec> out = new ArrayList<>();
+        for (long b = from; b < to; b++) {
+            BlockMap.Version[] vs = engine.maps.get(mapId, b);
+            if (vs == null) {
+                return null;
+            }
+            for (BlockMap.Version v : vs) { // newest first: key order
+                if (!v.alone()) {
+                    return null;
+                }
+                out.add(new Rec(mapId, b, b, v.birth(), MapRecord.of(v.mapping())));
+            }
+        }
+        return out;
+    }
+
+    /** Same ranges, births and versions (tests run with assertions on: the cache is checked on every write). */
+    private static boolean same(List<Rec> a, List<Rec> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            Rec x = a.get(i);
+            Rec y = b.get(i);
+            if (!x.sameRange(y) || x.birth != y.birth || !x.mapping(x.first).equals(y.mapping(y.first))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every version of blocks {@code first..first+count-1}, newest first per block (one scan). */
     BlockMap.Version[][] versions(long mapId, long first, int count) {
         BlockMap.Version[][] all = new BlockMap.Version[count][];
@@ -121,7 +158,7 @@ final class MapStore {
                     int i = (int) (b - first);
                     BlockMap.Version[] vs = all[i];
                     vs = vs == null ? new BlockMap.Version[1] : Arrays.copyOf(vs, vs.length + 1);
-                    vs[vs.length - 1] = new BlockMap.Version(r.birth, r.mapping(b));
+                    vs[vs.length - 1] = new BlockMap.Version(r.birth, r.mapping(b), r.count() == 1);
                     all[i] = vs;
                 }
             }
@@ -258,7 +295,12 @@ final class MapStore {
      */
     void apply(Batch batch, Update u) {
         long end = u.first + u.n;
-        List<Rec> recs = overlapping(u.mapId, u.first, end);
+        List<Rec> recs = cachedOverlapping(u.mapId, u.first, end);
+        if (recs == null) {
+            recs = overlapping(u.mapId, u.first, end);
+        } else {
+            assert same(recs, overlapping(u.mapId, u.first, end)) : "map cache differs from the store at " + u.first;
+        }
         boolean[] cut = new boolean[u.n + 1]; // cut[k]: records are cut between blocks first+k-1 and first+k
         for (Added a : u.added) {
             cut[(int) (a.first - u.first)] = true;
@@ -313,7 +355,7 @@ final class MapStore {
         for (Added a : added) {
             batch.put(Keys.map(u.mapId, a.end(), a.birth), a.record().encode());
             for (int i = 0; i < a.mappings.size(); i++) {
-                engine.maps.added(u.mapId, a.first + i, new BlockMap.Version(a.birth, a.mappings.get(i)));
+                engine.maps.added(u.mapId, a.first + i, new BlockMap.Version(a.birth, a.mappings.get(i), a.mappings.size() == 1));
             }
         }
     }
@@ -362,6 +404,9 @@ final class MapStore {
         checkBeside(u, r, new long[] {p.first, p.last}, newAt);
         if (!p.whole) {
             batch.put(Keys.map(r.mapId, p.last, r.birth), r.value.slice((int) (p.first - r.first), (int) (p.last - r.first + 1)).encode());
+            if (p.count() == 1) { // now a record of its own: its cached version may say so
+                engine.maps.added(r.mapId, p.first, new BlockMap.Version(r.birth, r.mapping(p.first), true));
+            }
         }
     }
 
