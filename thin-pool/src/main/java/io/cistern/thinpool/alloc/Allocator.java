@@ -25,7 +25,25 @@ public interface Allocator {
     List<Extent> allocate(long want, long chunk);
 
     /** Returns an extent to the free space. */
-    void release(long offset, long length);
+    default void release(long offset, long length) {
+        release(offset, length, false);
+    }
+
+    /**
+     * Returns an extent to the free space; {@code backed} if the layer below still holds storage for
+     * it (freed by an overwrite, not punched): such space is handed out first, so reusing it costs
+     * the device no new backing.
+     */
+    void release(long offset, long length, boolean backed);
+
+    /** Free bytes released {@code backed} and not handed out since. */
+    long backedFreeBytes();
+
+    /**
+     * Forgets that up to {@code bytes} of backed free space is backed, highest offsets first, and
+     * returns those ranges (still free), for the caller to give back to the layer below.
+     */
+    List<Extent> unback(long bytes);
 
     /** Mount time: declares a range free. */
     void initAddFree(long offset, long length);

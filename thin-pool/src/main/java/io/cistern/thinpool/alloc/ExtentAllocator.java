@@ -10,7 +10,9 @@ import java.util.TreeSet;
 /**
  * Free extents in two ordered indexes, by offset (to coalesce neighbours) and by size (to find a
  * fit), after BlueStore's AVL allocator. Allocation is first-fit from a moving cursor, so sequential
- * writes land sequentially; it falls back to best-fit, then to gathering the largest pieces.
+ * writes land sequentially; it falls back to best-fit, then to gathering the largest pieces. Free space
+ * released as still backed below (see {@link #release(long, long, boolean)}) is tried first, by
+ * first-fit from a cursor of its own.
  *
  * <p>Memory is proportional to the number of free extents, not to the device size.
  */
@@ -25,6 +27,10 @@ public final class ExtentAllocator implements Allocator {
     private final TreeSet<long[]> bySize = new TreeSet<>(BY_SIZE);
     private long free;
     private long cursor;
+    /** Backed free ranges, start -> end, coalesced: a subset of the free extents. */
+    private final TreeMap<Long, Long> backed = new TreeMap<>();
+    private long backedBytes;
+    private long backedCursor;
 
     public ExtentAllocator(long unit) {
         if (unit <= 0 || Long.bitCount(unit) != 1) {
@@ -51,7 +57,13 @@ public final class ExtentAllocator implements Allocator {
         if (want > free) {
             return List.of();
         }
-        long[] fit = firstFit(want);
+        long[] fit = backedFit(want);
+        if (fit != null) {
+            take(fit[0], want);
+            backedCursor = fit[0] + want;
+            return List.of(new Extent(fit[0], want));
+        }
+        fit = firstFit(want);
         if (fit == null) {
             fit = bySize.ceiling(new long[] {0, want});
         }
@@ -61,6 +73,25 @@ public final class ExtentAllocator implements Allocator {
             return List.of(new Extent(fit[0], want));
         }
         return gather(want, chunk);
+    }
+
+    /** The first backed range that holds {@code want} from the backed cursor on, wrapping around once. */
+    private long[] backedFit(long want) {
+        if (backedBytes < want) {
+            return null;
+        }
+        int scanned = 0;
+        for (Map<Long, Long> part : List.of(backed.tailMap(backedCursor, true), backed.headMap(backedCursor, false))) {
+            for (Map.Entry<Long, Long> e : part.entrySet()) {
+                if (e.getValue() - e.getKey() >= want) {
+                    return new long[] {e.getKey(), e.getValue() - e.getKey()};
+                }
+                if (++scanned == FIRST_FIT_SCAN) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private long[] firstFit(long want) {
@@ -110,10 +141,33 @@ public final class ExtentAllocator implements Allocator {
             insert(offset + length, end - offset - length);
         }
         free -= length;
+        if (!backed.isEmpty()) {
+            backedBytes -= removeRange(backed, offset, offset + length);
+        }
+    }
+
+    /** Removes {@code [from, to)} from coalesced ranges {@code m}; returns the bytes it covered. */
+    private static long removeRange(TreeMap<Long, Long> m, long from, long to) {
+        long removed = 0;
+        Map.Entry<Long, Long> e = m.lowerEntry(to);
+        while (e != null && e.getValue() > from) {
+            long start = e.getKey();
+            long end = e.getValue();
+            m.remove(start);
+            removed += Math.min(end, to) - Math.max(start, from);
+            if (start < from) {
+                m.put(start, from);
+            }
+            if (end > to) {
+                m.put(to, end);
+            }
+            e = m.lowerEntry(start);
+        }
+        return removed;
     }
 
     @Override
-    public void release(long offset, long length) {
+    public void release(long offset, long length, boolean isBacked) {
         check(offset, length);
         Map.Entry<Long, Long> before = byOffset.floorEntry(offset);
         if (before != null && before.getKey() + before.getValue() > offset) {
@@ -135,6 +189,43 @@ public final class ExtentAllocator implements Allocator {
         }
         insert(start, end - start);
         free += length;
+        if (isBacked) {
+            addBacked(offset, offset + length);
+        }
+    }
+
+    private void addBacked(long start, long end) {
+        backedBytes += end - start;
+        Map.Entry<Long, Long> before = backed.floorEntry(start);
+        if (before != null && before.getValue() == start) {
+            start = before.getKey();
+            backed.remove(start);
+        }
+        Long after = backed.get(end);
+        if (after != null) {
+            backed.remove(end);
+            end = after;
+        }
+        backed.put(start, end);
+    }
+
+    @Override
+    public long backedFreeBytes() {
+        return backedBytes;
+    }
+
+    @Override
+    public List<Extent> unback(long bytes) {
+        List<Extent> out = new ArrayList<>();
+        bytes = (bytes + unit - 1) / unit * unit;
+        while (bytes > 0 && !backed.isEmpty()) {
+            Map.Entry<Long, Long> last = backed.lastEntry();
+            long start = Math.max(last.getKey(), last.getValue() - bytes);
+            out.add(new Extent(start, last.getValue() - start));
+            backedBytes -= removeRange(backed, start, last.getValue());
+            bytes -= last.getValue() - start;
+        }
+        return out;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /**
  * The ranges of a sparse file known to have storage behind them: allocated since the device was
  * opened and not punched since. Lets a device skip the fallocate call for space it backed before
- * (the common case: redirect-on-write reuses freed space only after punching it). Kept coalesced,
+ * (the common case: the pool keeps what overwrites free backed, and reuses it first). Kept coalesced,
  * so memory follows the number of separate runs, not the file's size.
  *
  * <p>Thread-safety: synchronized; called once per allocation and once per punched run.

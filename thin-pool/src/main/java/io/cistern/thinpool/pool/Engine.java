@@ -83,7 +83,7 @@ final class Engine implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, DataWrite> writing = new ConcurrentSkipListMap<>();
     /** Data writes of the open batch: its commit waits for them. */
     private List<CompletableFuture<Void>> dataWrites = new ArrayList<>();
-    private List<Extent> deferredFrees = new ArrayList<>();
+    private Frees deferredFrees = new Frees();
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
     private Runnable beforeCommit = () -> { };
@@ -94,6 +94,9 @@ final class Engine implements AutoCloseable {
     final MapStore records;
     private Batch batch;
     private long deferredBytes;
+    /** Bytes allocated since the open batch began, and in the batch before it: how much backed free space to keep. */
+    private long allocatedSince;
+    private long allocatedBefore;
     private long liveBytes;
     /** Changes operations made to batches already sent (the commit hook's own are not counted). */
     private long sentChanges;
@@ -125,12 +128,38 @@ final class Engine implements AutoCloseable {
      * A batch on its way to disk, with what it waits for (its data writes) and what waits for it:
      * frees to release and futures to complete.
      */
-    private record Flight(Batch batch, List<CompletableFuture<Void>> dataWrites, List<Extent> frees,
+    private record Flight(Batch batch, List<CompletableFuture<Void>> dataWrites, Frees frees,
             List<CompletableFuture<Void>> waiters, CompletableFuture<Void> landed) {
     }
 
     private record DataWrite(long end, CompletableFuture<Void> done) {
     }
+
+    /**
+     * Space freed by a batch: {@code punched} goes back to the layer below (a hole in a pool file)
+     * when released; {@code kept}, what overwrites replaced, stays backed and is handed out first
+     * (the writes that follow allocate as much again): so an overwrite costs the device neither a
+     * punch nor, for the block that reuses the space, a new allocation (fallocate: 15-50 us on ext4,
+     * page zeroing on tmpfs). Backed free space beyond what the last two commits allocated (at least
+     * {@link #BACKED_FREE_MIN}) is punched after all, so a pool file stays near its live size.
+     */
+    record Frees(List<Extent> punched, List<Extent> kept) {
+        Frees() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        boolean isEmpty() {
+            return punched.isEmpty() && kept.isEmpty();
+        }
+
+        void addAll(Frees o) {
+            punched.addAll(o.punched);
+            kept.addAll(o.kept);
+        }
+    }
+
+    /** Backed free space kept however little was allocated lately. */
+    static final long BACKED_FREE_MIN = 64L << 20;
 
     /**
      * Data writes up to this size go to the device on the metadata thread itself: a buffered write of
@@ -313,6 +342,7 @@ final class Engine implements AutoCloseable {
         for (Extent e : extents) {
             freelist.allocate(batch, e.offset(), e.length());
             liveBytes += e.length();
+            allocatedSince += e.length();
         }
     }
 
@@ -346,23 +376,29 @@ final class Engine implements AutoCloseable {
 
     /**
      * Drops one owner of {@code e}. When it was the last, marks it free in the batch; the allocator
-     * gets it back after the commit.
+     * gets it back after the commit, and the device a hole unless {@code replaced} by an overwrite
+     * (see {@link Frees}).
      */
-    void free(Extent e) {
+    void free(Extent e, boolean replaced) {
         if (!refs.release(batch, e.offset())) {
             return;
         }
         ddt.extentFreed(batch, e.offset()); // the freelist records it at commit (recordFrees)
         openExtent.freed(e.offset());
-        deferredFrees.add(e);
+        (replaced ? deferredFrees.kept() : deferredFrees.punched()).add(e);
         deferredBytes += e.length();
         liveBytes -= e.length();
     }
 
     /** Drops the owner a block's version holds on its extent (a packed extent is freed whole). */
     void free(Mapping m) {
+        free(m, false);
+    }
+
+    /** {@link #free(Mapping)} of a version an overwrite {@code replaced}: its space stays backed. */
+    void free(Mapping m, boolean replaced) {
         ddt.referenceDropped(batch, m);
-        free(new Extent(m.offset(), m.extentBytes(allocator.unit())));
+        free(new Extent(m.offset(), m.extentBytes(allocator.unit())), replaced);
     }
 
     /** Bytes held by mapped extents, each counted once however many maps share it. */
@@ -435,8 +471,10 @@ final class Engine implements AutoCloseable {
         flight = f;
         batch = new Batch(f.batch());
         dataWrites = new ArrayList<>();
-        deferredFrees = new ArrayList<>();
+        deferredFrees = new Frees();
         deferredBytes = 0;
+        allocatedBefore = allocatedSince;
+        allocatedSince = 0;
         waiters = new ArrayList<>();
         lastCommit = System.nanoTime();
         committer.execute(() -> {
@@ -460,7 +498,9 @@ final class Engine implements AutoCloseable {
      * earlier: freed space is not allocatable before this batch lands.
      */
     private void recordFrees() {
-        for (Extent run : runs(deferredFrees)) {
+        List<Extent> all = new ArrayList<>(deferredFrees.punched());
+        all.addAll(deferredFrees.kept());
+        for (Extent run : runs(all)) {
             freelist.release(batch, run.offset(), run.length());
         }
     }
@@ -531,9 +571,19 @@ final class Engine implements AutoCloseable {
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
     private void releaseFrees() {
         try {
-            for (Extent run : runs(readers.releasable())) { // one punch per run
+            Frees released = readers.releasable();
+            for (Extent run : runs(released.kept())) {
+                allocator.release(run.offset(), run.length(), true);
+            }
+            for (Extent run : runs(released.punched())) { // one punch per run
                 allocator.release(run.offset(), run.length());
                 device.punchHole(run.offset(), run.length());
+            }
+            long excess = allocator.backedFreeBytes() - Math.max(BACKED_FREE_MIN, allocatedBefore + allocatedSince);
+            if (excess > 0) {
+                for (Extent e : allocator.unback(excess)) {
+                    device.punchHole(e.offset(), e.length());
+                }
             }
         } catch (IOException e) {
             fail(e, List.of());

@@ -1,6 +1,5 @@
 package io.cistern.thinpool.pool;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,11 +66,13 @@ final class MapCache {
             return;
         }
         int at = indexOf(old, v.birth());
-        boolean present = at < old.length && old[at].birth() == v.birth();
-        BlockMap.Version[] now = Arrays.copyOf(old, present ? old.length : old.length + 1);
-        if (!present) {
-            System.arraycopy(old, at, now, at + 1, old.length - at);
+        if (at < old.length && old[at].birth() == v.birth()) {
+            old[at] = v; // in place: nobody keeps an entry's array past the operation that got it
+            return;
         }
+        BlockMap.Version[] now = new BlockMap.Version[old.length + 1];
+        System.arraycopy(old, 0, now, 0, at);
+        System.arraycopy(old, at, now, at + 1, old.length - at);
         now[at] = v;
         entries.put(slot, now);
     }

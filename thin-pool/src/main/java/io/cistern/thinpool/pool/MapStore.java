@@ -394,7 +394,10 @@ final class MapStore {
         Rec r = p.rec;
         if (p.gone) {
             for (long b = p.first; b <= p.last; b++) {
-                engine.maps.removed(r.mapId, b, r.birth);
+                Added a = b >= u.first && b < u.first + u.n ? newAt[(int) (b - u.first)] : null;
+                if (a == null || a.birth != r.birth) { // else the added version replaces it in the cache
+                    engine.maps.removed(r.mapId, b, r.birth);
+                }
             }
             if (p.last == r.last) {
                 batch.delete(r.key());

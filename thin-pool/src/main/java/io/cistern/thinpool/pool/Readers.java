@@ -1,9 +1,6 @@
 package io.cistern.thinpool.pool;
 
-import io.cistern.thinpool.alloc.Extent;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * the pin counts are shared with the reader threads under this object's lock.
  */
 final class Readers implements AutoCloseable {
-    private record Held(long epoch, List<Extent> frees) {
+    private record Held(long epoch, Engine.Frees frees) {
     }
 
     private final TreeMap<Long, Integer> active = new TreeMap<>(); // epoch -> reads in flight; guarded by this
@@ -86,7 +83,7 @@ final class Readers implements AutoCloseable {
     }
 
     /** Holds a landed commit's frees until the reads that might see them are done. */
-    void hold(List<Extent> frees) {
+    void hold(Engine.Frees frees) {
         if (!frees.isEmpty()) {
             held.add(new Held(epoch, frees));
             holding = true;
@@ -97,12 +94,12 @@ final class Readers implements AutoCloseable {
     }
 
     /** The held frees no read can see any more; each is returned once. */
-    List<Extent> releasable() {
+    Engine.Frees releasable() {
         long oldestPinned;
         synchronized (this) {
             oldestPinned = active.isEmpty() ? Long.MAX_VALUE : active.firstKey();
         }
-        List<Extent> out = new ArrayList<>();
+        Engine.Frees out = new Engine.Frees();
         while (!held.isEmpty() && held.peek().epoch() < oldestPinned) {
             out.addAll(held.poll().frees());
         }

@@ -362,15 +362,6 @@ final class Writer {
      * else holds), less those this write shares again or appends {@code appended} fragments to.
      */
     private long freedBytes(DatasetRecord h, List<Change> changes, int appended) {
-        Map<Long, long[]> dropped = new HashMap<>(); // extent offset -> {owners dropped, extent bytes}
-        for (Change c : changes) {
-            BlockMap.Version cur = c.cur();
-            if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()) {
-                long[] d = dropped.computeIfAbsent(cur.mapping().offset(), k -> new long[2]);
-                d[0]++;
-                d[1] = cur.mapping().extentBytes(engine.allocator.unit());
-            }
-        }
         Map<Long, Integer> added = new HashMap<>();
         for (Change c : changes) {
             if (c.match().entry() != null) {
@@ -381,6 +372,21 @@ final class Writer {
             added.merge(engine.openExtent.offset(), appended, Integer::sum);
         }
         long freed = 0;
+        Map<Long, long[]> dropped = new HashMap<>(); // extent offset -> {owners dropped, extent bytes}
+        for (Change c : changes) {
+            BlockMap.Version cur = c.cur();
+            if (cur != null && cur.birth() > h.latestSnapGen && !cur.mapping().hole()) {
+                Mapping m = cur.mapping();
+                long bytes = m.extentBytes(engine.allocator.unit());
+                if (!m.packed() && added.isEmpty() && engine.refs.extra(engine.batch(), m.offset()) == 0) {
+                    freed += bytes; // a raw block's own extent: the usual case needs no tally
+                    continue;
+                }
+                long[] d = dropped.computeIfAbsent(m.offset(), k -> new long[2]);
+                d[0]++;
+                d[1] = bytes;
+            }
+        }
         for (Map.Entry<Long, long[]> e : dropped.entrySet()) {
             long owners = 1 + engine.refs.extra(engine.batch(), e.getKey()) + added.getOrDefault(e.getKey(), 0);
             if (owners <= e.getValue()[0]) {
@@ -414,7 +420,7 @@ final class Writer {
         if (cur.birth() > h.latestSnapGen) {
             update.remove(c.block(), cur.birth());
             if (!cur.mapping().hole()) {
-                engine.free(cur.mapping());
+                engine.free(cur.mapping(), c.data() != null); // replaced by new data: kept backed
             }
         } else {
             batch.put(Keys.dead(h.id, gen, c.block(), cur.birth()), EMPTY);

@@ -54,6 +54,31 @@ class AllocatorTest {
 
     @ParameterizedTest
     @MethodSource("names")
+    void handsOutBackedSpaceFirstAndForgetsItWhenAskedHighestFirst(String name) {
+        Allocator a = fresh(name, 100);
+        a.allocate(40 * U, U); // units 1..40
+        a.release(5 * U, U, true);
+        a.release(6 * U, U, true);   // joins: 5..6 backed
+        a.release(20 * U, 4 * U, true);
+        a.release(30 * U, U);        // free, not backed
+        assertEquals(6 * U, a.backedFreeBytes());
+        assertEquals(List.of(new Extent(20 * U, 4 * U)), a.allocate(4 * U, U), "the one backed range that holds 4 units");
+        assertEquals(2 * U, a.backedFreeBytes());
+        assertEquals(List.of(new Extent(5 * U, U)), a.allocate(U, U), "backed before the cursor's first fit");
+        a.release(10 * U, 3 * U, true);
+        a.release(35 * U, 2 * U, true);
+        assertEquals(6 * U, a.backedFreeBytes());
+        assertEquals(List.of(new Extent(35 * U, 2 * U), new Extent(12 * U, U)), a.unback(2 * U + 1));
+        assertEquals(3 * U, a.backedFreeBytes());
+        long free = a.freeBytes();
+        assertEquals(List.of(new Extent(6 * U, U)), a.allocate(U, U), "backed space after the last handed out");
+        assertEquals(free - U, a.freeBytes(), "unbacked space stays free");
+        assertEquals(List.of(new Extent(10 * U, 2 * U)), a.allocate(2 * U, U));
+        assertEquals(0, a.backedFreeBytes());
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
     void gathersPiecesWhenFragmentedAndHonoursTheChunk(String name) {
         Allocator a = fresh(name, 64);
         a.allocate(64 * U, U);

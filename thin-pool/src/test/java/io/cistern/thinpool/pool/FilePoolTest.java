@@ -75,6 +75,44 @@ class FilePoolTest {
         }
     }
 
+    /**
+     * Space an overwrite frees stays backed in the file and is reused first, so the file holds its
+     * high-water mark instead of punching and allocating again per overwrite; what an unmap frees is
+     * punched; backed free space beyond what recent commits allocated is punched too.
+     */
+    @Test
+    void overwritesReuseTheFileSpaceTheyFreeAndUnmapsPunchIt() throws Exception {
+        Path file = dir.resolve("pool.img");
+        try (Pool pool = Pool.createOnFile(file, 512 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(128 * MiB));
+            v.write(0, random(1, (int) (8 * MiB)), true).join();
+            long first = allocatedBytes(file);
+            v.write(0, random(2, (int) (8 * MiB)), true).join();
+            v.flush().join();
+            long highWater = allocatedBytes(file);
+            assertTrue(highWater >= first + 7 * MiB, "the overwritten 8 MiB were punched: " + first + " -> " + highWater);
+            for (int i = 3; i < 8; i++) {
+                v.write(0, random(i, (int) (8 * MiB)), true).join();
+                v.flush().join();
+            }
+            long after = allocatedBytes(file);
+            assertTrue(after <= highWater + 2 * MiB, "overwrites did not reuse freed space: " + highWater + " -> " + after);
+            assertArrayEquals(bytes(random(7, (int) (8 * MiB))), bytes(v.read(0, (int) (8 * MiB)).join()));
+            v.unmap(0, 8 * MiB).join();
+            v.flush().join();
+            assertTrue(allocatedBytes(file) <= after - 7 * MiB, "the unmapped 8 MiB were not punched");
+
+            ByteBuffer big = random(8, (int) (100 * MiB));
+            v.write(0, big.duplicate(), true).join();
+            v.write(0, random(9, (int) (100 * MiB)), true).join(); // frees 100 MiB, kept backed for now
+            for (int i = 0; i < 3; i++) {
+                v.flush().join(); // commits that allocate nothing: the backed free space shrinks to the floor
+            }
+            long limit = 100 * MiB + Engine.BACKED_FREE_MIN + 8 * MiB;
+            assertTrue(allocatedBytes(file) <= limit, "backed free space was not given back: " + allocatedBytes(file));
+        }
+    }
+
     @Test
     void preallocatedFilesHoldEveryByte() throws Exception {
         Path file = dir.resolve("thick.img");
