@@ -27,9 +27,8 @@ public final class ExtentAllocator implements Allocator {
     private final TreeSet<long[]> bySize = new TreeSet<>(BY_SIZE);
     private long free;
     private long cursor;
-    /** Backed free ranges, start -> end, coalesced: a subset of the free extents. */
-    private final TreeMap<Long, Long> backed = new TreeMap<>();
-    private long backedBytes;
+    /** Free space still backed below: a subset of the free extents. */
+    private final RangeSet backed = new RangeSet();
     private long backedCursor;
 
     public ExtentAllocator(long unit) {
@@ -57,13 +56,13 @@ public final class ExtentAllocator implements Allocator {
         if (want > free) {
             return List.of();
         }
-        long[] fit = backedFit(want);
-        if (fit != null) {
-            take(fit[0], want);
-            backedCursor = fit[0] + want;
-            return List.of(new Extent(fit[0], want));
+        Extent warm = backed.fit(backedCursor, want, FIRST_FIT_SCAN);
+        if (warm != null) {
+            take(warm.offset(), want);
+            backedCursor = warm.offset() + want;
+            return List.of(new Extent(warm.offset(), want));
         }
-        fit = firstFit(want);
+        long[] fit = firstFit(want);
         if (fit == null) {
             fit = bySize.ceiling(new long[] {0, want});
         }
@@ -73,25 +72,6 @@ public final class ExtentAllocator implements Allocator {
             return List.of(new Extent(fit[0], want));
         }
         return gather(want, chunk);
-    }
-
-    /** The first backed range that holds {@code want} from the backed cursor on, wrapping around once. */
-    private long[] backedFit(long want) {
-        if (backedBytes < want) {
-            return null;
-        }
-        int scanned = 0;
-        for (Map<Long, Long> part : List.of(backed.tailMap(backedCursor, true), backed.headMap(backedCursor, false))) {
-            for (Map.Entry<Long, Long> e : part.entrySet()) {
-                if (e.getValue() - e.getKey() >= want) {
-                    return new long[] {e.getKey(), e.getValue() - e.getKey()};
-                }
-                if (++scanned == FIRST_FIT_SCAN) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     private long[] firstFit(long want) {
@@ -141,29 +121,7 @@ public final class ExtentAllocator implements Allocator {
             insert(offset + length, end - offset - length);
         }
         free -= length;
-        if (!backed.isEmpty()) {
-            backedBytes -= removeRange(backed, offset, offset + length);
-        }
-    }
-
-    /** Removes {@code [from, to)} from coalesced ranges {@code m}; returns the bytes it covered. */
-    private static long removeRange(TreeMap<Long, Long> m, long from, long to) {
-        long removed = 0;
-        Map.Entry<Long, Long> e = m.lowerEntry(to);
-        while (e != null && e.getValue() > from) {
-            long start = e.getKey();
-            long end = e.getValue();
-            m.remove(start);
-            removed += Math.min(end, to) - Math.max(start, from);
-            if (start < from) {
-                m.put(start, from);
-            }
-            if (end > to) {
-                m.put(to, end);
-            }
-            e = m.lowerEntry(start);
-        }
-        return removed;
+        backed.remove(offset, length);
     }
 
     @Override
@@ -190,42 +148,18 @@ public final class ExtentAllocator implements Allocator {
         insert(start, end - start);
         free += length;
         if (isBacked) {
-            addBacked(offset, offset + length);
+            backed.add(offset, length);
         }
-    }
-
-    private void addBacked(long start, long end) {
-        backedBytes += end - start;
-        Map.Entry<Long, Long> before = backed.floorEntry(start);
-        if (before != null && before.getValue() == start) {
-            start = before.getKey();
-            backed.remove(start);
-        }
-        Long after = backed.get(end);
-        if (after != null) {
-            backed.remove(end);
-            end = after;
-        }
-        backed.put(start, end);
     }
 
     @Override
     public long backedFreeBytes() {
-        return backedBytes;
+        return backed.bytes();
     }
 
     @Override
     public List<Extent> unback(long bytes) {
-        List<Extent> out = new ArrayList<>();
-        bytes = (bytes + unit - 1) / unit * unit;
-        while (bytes > 0 && !backed.isEmpty()) {
-            Map.Entry<Long, Long> last = backed.lastEntry();
-            long start = Math.max(last.getKey(), last.getValue() - bytes);
-            out.add(new Extent(start, last.getValue() - start));
-            backedBytes -= removeRange(backed, start, last.getValue());
-            bytes -= last.getValue() - start;
-        }
-        return out;
+        return backed.removeHighest((bytes + unit - 1) / unit * unit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cistern.thinpool.device;
 
+import io.cistern.thinpool.alloc.RangeSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +34,7 @@ public final class FileDevice implements BlockDevice {
     /** The file system under a regular file; null on a block device (all its space is there). */
     private final FileStore fileSystem;
     /** Ranges allocated since opening and not punched since; null where fallocate is not supported. */
-    private volatile BackedRanges backed;
+    private volatile RangeSet backed;
 
     private FileDevice(Path path, boolean readOnly) throws IOException {
         this.path = path;
@@ -50,7 +51,7 @@ public final class FileDevice implements BlockDevice {
             boolean regular = Files.isRegularFile(path);
             this.size = regular ? channel.size() : blockDeviceSize();
             this.fileSystem = regular && !readOnly ? Files.getFileStore(path) : null;
-            this.backed = fileSystem != null ? new BackedRanges() : null;
+            this.backed = fileSystem != null ? new RangeSet() : null;
         } catch (IOException e) {
             close();
             throw e;
@@ -150,7 +151,7 @@ public final class FileDevice implements BlockDevice {
 
     @Override
     public boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
-        BackedRanges known = backed;
+        RangeSet known = backed;
         if (fileSystem == null || known != null && known.covers(offset, length)) {
             return true;
         }
@@ -159,7 +160,7 @@ public final class FileDevice implements BlockDevice {
     }
 
     /** fallocate, unless that would leave less than {@code headroom} free; false if there is no room. */
-    private boolean allocate(BackedRanges known, long offset, long length, long headroom) throws IOException {
+    private boolean allocate(RangeSet known, long offset, long length, long headroom) throws IOException {
         if (fileSystem.getUsableSpace() - length < headroom) { // statvfs: f_bavail * f_frsize
             return false;
         }
@@ -192,7 +193,7 @@ public final class FileDevice implements BlockDevice {
             return false;
         }
         int mode = LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE;
-        BackedRanges known = backed;
+        RangeSet known = backed;
         if (known != null) {
             known.remove(offset, length); // before the punch: a failed punch may have punched part
         }

@@ -1,4 +1,4 @@
-package io.cistern.thinpool.device;
+package io.cistern.thinpool.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,11 +8,11 @@ import java.util.BitSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class BackedRangesTest {
+class RangeSetTest {
 
     @Test
     void runsCoalesceAndSplit() {
-        BackedRanges r = new BackedRanges();
+        RangeSet r = new RangeSet();
         r.add(0, 10);
         r.add(20, 10);
         r.add(10, 10); // fills the gap: one run
@@ -26,11 +26,26 @@ class BackedRangesTest {
         assertFalse(r.covers(15, 16));
     }
 
+    @Test
+    void fitsFromACursorWrappingOnceAndGivesUpTheHighestFirst() {
+        RangeSet r = new RangeSet();
+        r.add(0, 4);
+        r.add(10, 2);
+        r.add(20, 8);
+        assertEquals(new Extent(20, 8), r.fit(11, 3, 8), "the first run from the cursor that holds 3");
+        assertEquals(new Extent(0, 4), r.fit(21, 3, 8), "wraps to the lowest");
+        assertEquals(null, r.fit(10, 3, 1), "looks at one run only (10..12, too short)");
+        assertEquals(null, r.fit(0, 9, 8));
+        assertEquals(java.util.List.of(new Extent(20, 8), new Extent(11, 1)), r.removeHighest(9));
+        assertEquals(5, r.bytes());
+        assertTrue(r.covers(10, 1));
+    }
+
     /** Against a bitmap of units, through random adds and removes. */
     @Test
     void agreesWithABitmap() {
         Random random = new Random(7);
-        BackedRanges r = new BackedRanges();
+        RangeSet r = new RangeSet();
         BitSet units = new BitSet();
         for (int i = 0; i < 20_000; i++) {
             int from = random.nextInt(200);
@@ -39,12 +54,14 @@ class BackedRangesTest {
                 r.add(from, length);
                 units.set(from, from + length);
             } else {
-                r.remove(from, length);
+                int had = units.get(from, from + length).cardinality();
+                assertEquals(had, r.remove(from, length), "step " + i);
                 units.clear(from, from + length);
             }
             int at = random.nextInt(220);
             int span = 1 + random.nextInt(10);
             assertEquals(units.nextClearBit(at) >= at + span, r.covers(at, span), "step " + i);
+            assertEquals(units.cardinality(), r.bytes(), "step " + i);
         }
     }
 }
