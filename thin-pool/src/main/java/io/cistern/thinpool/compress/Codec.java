@@ -28,6 +28,8 @@ public enum Codec {
     private static final LZ4SafeDecompressor LZ4_DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
     private static final ThreadLocal<ZstdCompressCtx> ZSTD_C = ThreadLocal.withInitial(ZstdCompressCtx::new);
     private static final ThreadLocal<ZstdDecompressCtx> ZSTD_D = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+    private static final ThreadLocal<ByteBuffer> SCRATCH_IN = new ThreadLocal<>();
+    private static final ThreadLocal<ByteBuffer> SCRATCH_OUT = new ThreadLocal<>();
 
     /** The on-disk id. */
     public final int id;
@@ -80,8 +82,10 @@ public enum Codec {
                     return ctx.compressByteArray(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(),
                             src.array(), src.arrayOffset() + src.position(), n);
                 }
-                ByteBuffer s = direct(src); // a mixed pair: zstd-jni takes two arrays or two direct buffers
-                ByteBuffer d = dst.isDirect() ? dst : ByteBuffer.allocateDirect(dst.remaining());
+                // A mixed pair (a PDU's direct memory into a heap fragment): zstd-jni takes two arrays
+                // or two direct buffers, so the heap side goes through this thread's direct scratch.
+                ByteBuffer s = src.isDirect() ? src : scratch(SCRATCH_IN, n).put(0, src, src.position(), n);
+                ByteBuffer d = dst.isDirect() ? dst : scratch(SCRATCH_OUT, dst.remaining());
                 int len = ctx.compressDirectByteBuffer(d, d.position(), d.remaining(), s, s.position(), n);
                 if (d != dst) {
                     dst.duplicate().put(d.limit(len));
@@ -143,6 +147,16 @@ public enum Codec {
         int got = ctx.decompressDirectByteBuffer(d, 0, rawBytes, s, s.position(), n);
         dst.duplicate().put(d.limit(Math.max(0, Math.min(got, rawBytes))));
         return got;
+    }
+
+    /** This thread's direct buffer of {@code slot}, with {@code bytes} from 0 to its limit (grown if need be). */
+    private static ByteBuffer scratch(ThreadLocal<ByteBuffer> slot, int bytes) {
+        ByteBuffer b = slot.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(bytes);
+            slot.set(b);
+        }
+        return b.clear().limit(bytes);
     }
 
     private static ByteBuffer direct(ByteBuffer b) {

@@ -51,7 +51,7 @@ final class Deduper {
             return null;
         }
         if (!data.compression().equals(h.compression)) {
-            data = Stored.of(data.block(), h.compression);
+            data = Stored.of(data.block(), h.compression, data.span());
         }
         return h.dedup != Dedup.OFF && data.hash() == null ? data.hashed(hasher) : data;
     }

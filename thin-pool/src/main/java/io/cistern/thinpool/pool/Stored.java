@@ -17,17 +17,31 @@ import java.util.function.Function;
  * @param compression the setting it was made with (the metadata thread redoes it if the volume's
  *        changed meanwhile)
  * @param hash the block's dedup hash, or null if it was made for a volume with dedup off
+ * @param span where {@code block} lies in the caller's buffer, or null if it is a copy
  */
-record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression, byte[] hash) {
+record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression, byte[] hash,
+        Span span) {
+
+    /**
+     * A block's place in the buffer it was written in: blocks stored next to each other on the
+     * device that also lie next to each other there go to the device in one write, straight from it.
+     */
+    record Span(ByteBuffer whole, int at) {
+    }
 
     /** {@code block} stored with {@code setting}, hashed with {@code hasher} unless null; null if all zeros. */
-    static Stored of(ByteBuffer block, Compression setting, Function<ByteBuffer, byte[]> hasher) {
-        Stored s = of(block, setting);
+    static Stored of(ByteBuffer block, Compression setting, Function<ByteBuffer, byte[]> hasher, Span span) {
+        Stored s = of(block, setting, span);
         return s == null || hasher == null ? s : s.hashed(hasher);
     }
 
-    /** {@code block} (volblocksize bytes) stored with {@code setting}; null if it is all zeros (a hole). */
+    /** {@code block} (volblocksize bytes, a copy) stored with {@code setting}; null if it is all zeros (a hole). */
     static Stored of(ByteBuffer block, Compression setting) {
+        return of(block, setting, null);
+    }
+
+    /** {@code block} (volblocksize bytes) stored with {@code setting}; null if it is all zeros (a hole). */
+    static Stored of(ByteBuffer block, Compression setting, Span span) {
         if (BlockMap.isZero(block)) {
             return null;
         }
@@ -41,12 +55,12 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
                 codec = f.codec();
             }
         }
-        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting, null);
+        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting, null, span);
     }
 
     /** This block with its dedup hash. */
     Stored hashed(Function<ByteBuffer, byte[]> hasher) {
-        return new Stored(block, bytes, crc, codec, compression, hasher.apply(block));
+        return new Stored(block, bytes, crc, codec, compression, hasher.apply(block), span);
     }
 
     int length() {

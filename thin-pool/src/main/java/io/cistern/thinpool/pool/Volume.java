@@ -115,6 +115,15 @@ public final class Volume {
      * {@code data} until the future completes; its position is not changed.
      */
     public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
+        return write(offset, new ByteBuffer[] {data}, fua);
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data}, one buffer after the other (e.g. the data segments
+     * of one SCSI command, heap or direct), at {@code offset}: whole blocks go to the device straight
+     * from them. The caller must not modify them until the future completes; positions do not change.
+     */
+    public CompletableFuture<Void> write(long offset, ByteBuffer[] data, boolean fua) {
         return pool.io().write(id, volblocksize, offset, data, fua);
     }
 

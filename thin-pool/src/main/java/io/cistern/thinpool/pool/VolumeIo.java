@@ -92,20 +92,20 @@ final class VolumeIo {
      * {@link Preparer}'s threads, in parallel. Then records the write on the metadata thread (which
      * waits for the preparation if it gets there first) and writes the data on a writer thread.
      */
-    CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer data, boolean fua) {
-        ByteBuffer src = data.duplicate();
+    CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer[] data, boolean fua) {
+        Parts src = new Parts(data);
         long first = offset / vbs;
-        int count = src.remaining() == 0 ? 0 : (int) ((offset + src.remaining() - 1) / vbs - first + 1);
+        int count = src.length() == 0 ? 0 : (int) ((offset + src.length() - 1) / vbs - first + 1);
         Stored[] blocks = new Stored[count];
         boolean[] partial = new boolean[count];
         Setting setting = settings.getOrDefault(id, Setting.DEFAULT);
         Function<ByteBuffer, byte[]> hasher = setting.dedup() == Dedup.OFF ? null : deduper.hasher();
         IntConsumer prepare = i -> {
             long at = (first + i) * vbs - offset; // block start relative to the data
-            if (at < 0 || at + vbs > src.remaining()) {
+            if (at < 0 || at + vbs > src.length()) {
                 partial[i] = true;
             } else {
-                blocks[i] = Stored.of(src.slice(src.position() + (int) at, vbs), setting.compression(), hasher);
+                blocks[i] = src.block((int) at, vbs, setting.compression(), hasher);
             }
         };
         CompletableFuture<Void> prepared;
@@ -121,7 +121,7 @@ final class VolumeIo {
         Callable<Void> op = () -> {
             prepared.join();
             DatasetRecord h = writable(id);
-            checkRange(h, offset, src.remaining());
+            checkRange(h, offset, src.length());
             settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
             for (int i = 0; i < count; i++) {
                 if (partial[i]) {
@@ -200,20 +200,20 @@ final class VolumeIo {
             long first = offset / h.volblocksize;
             long last = (offset + length - 1) / h.volblocksize;
             for (long b = first; b <= last; b++) {
-                writer.write(h, b, new ByteBuffer[] {patched(h, b, offset, zeros)});
+                writer.write(h, b, new ByteBuffer[] {patched(h, b, offset, new Parts(zeros))});
             }
         }
     }
 
     /** Block {@code block} with the part of {@code src} (written at {@code offset}) that falls in it; null if all zeros. */
-    private ByteBuffer patched(DatasetRecord h, long block, long offset, ByteBuffer src) {
+    private ByteBuffer patched(DatasetRecord h, long block, long offset, Parts src) {
         int vbs = h.volblocksize;
         long blockStart = block * vbs;
         int from = (int) Math.max(0, offset - blockStart);
-        int to = (int) Math.min(vbs, offset + src.remaining() - blockStart);
+        int to = (int) Math.min(vbs, offset + src.length() - blockStart);
         ByteBuffer b = ByteBuffer.allocate(vbs);
         map.read(h, block, b);
-        b.put(from, src, src.position() + (int) (blockStart + from - offset), to - from);
+        src.copyTo((int) (blockStart + from - offset), b, from, to - from);
         b.clear();
         return BlockMap.isZero(b) ? null : b;
     }

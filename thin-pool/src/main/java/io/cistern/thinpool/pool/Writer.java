@@ -201,7 +201,7 @@ final class Writer {
                     extent++;
                     within = 0;
                 }
-                run.add(offset, data.bytes());
+                run.add(offset, data.bytes(), data.span());
                 placed[i] = new Mapping(offset, vbs, data.crc());
             }
             update.add(c.block(), gen, placed[i], placed[i].length() == vbs && !placed[i].packed()); // may join a run
@@ -214,7 +214,7 @@ final class Writer {
             if (!pe.continued()) {
                 engine.refs.created(batch, packedAt[i], pe.slots().size());
             }
-            run.add(packedAt[i] + pe.from(), out);
+            run.add(packedAt[i] + pe.from(), out, null);
         }
         if (!packed.isEmpty()) {
             Packer.PackedExtent last = packed.get(packed.size() - 1);
@@ -303,22 +303,32 @@ final class Writer {
 
     /**
      * Blocks bound for consecutive device offsets, written with one device write on a writer thread:
-     * straight from the caller's buffer when the blocks are consecutive in it, else joined.
+     * straight from the caller's buffer while they lie next to each other in it (a run breaks where
+     * the caller's buffers do), else joined, for blocks that are copies already.
      */
     private final class Run {
         private final List<ByteBuffer> blocks = new ArrayList<>();
         private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
         private long start;
         private long end;
+        private ByteBuffer whole; // the caller's buffer the run lies in; null for a run of copies
+        private int from; // where the run starts in it
+        private int next; // where the next block must start in it
 
-        void add(long offset, ByteBuffer data) {
-            if (!blocks.isEmpty() && offset != end) {
+        void add(long offset, ByteBuffer data, Stored.Span span) {
+            boolean continues = offset == end && (span == null ? whole == null
+                    : span.whole() == whole && span.at() == next);
+            if (!blocks.isEmpty() && !continues) {
                 flush();
             }
             if (blocks.isEmpty()) {
                 start = offset;
                 end = offset;
+                whole = span == null ? null : span.whole();
+                from = span == null ? 0 : span.at();
+                next = from;
             }
+            next += data.remaining();
             blocks.add(data);
             end += data.remaining();
         }
@@ -330,22 +340,13 @@ final class Writer {
             blocks.clear();
         }
 
-        /** The run as one buffer: a view of the caller's array if the blocks follow each other in it. */
+        /** The run as one buffer: a view of the caller's buffer if it lies in one, else a copy. */
         private ByteBuffer joined() {
-            ByteBuffer first = blocks.get(0);
-            if (blocks.size() == 1) {
-                return first.duplicate();
+            if (whole != null) {
+                return whole.slice(from, (int) (end - start));
             }
-            if (first.hasArray()) {
-                int at = first.arrayOffset() + first.position();
-                boolean adjacent = true;
-                for (ByteBuffer b : blocks) {
-                    adjacent &= b.hasArray() && b.array() == first.array() && b.arrayOffset() + b.position() == at;
-                    at += b.remaining();
-                }
-                if (adjacent) {
-                    return ByteBuffer.wrap(first.array(), first.arrayOffset() + first.position(), (int) (end - start));
-                }
+            if (blocks.size() == 1) {
+                return blocks.get(0).duplicate();
             }
             ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
             blocks.forEach(b -> joined.put(b.duplicate()));

@@ -45,6 +45,38 @@ class CompressionPoolTest {
         return ByteBuffer.wrap(b);
     }
 
+    /**
+     * A write in several buffers, as an iSCSI command's data segments arrive: heap and direct, cut
+     * inside blocks and on their edges, one empty, starting mid-block. Every setting reads it back.
+     */
+    @Test
+    void aWriteInSeveralHeapAndDirectBuffersReadsBackWhereverTheyAreCut() throws Exception {
+        try (Pool pool = TestPools.memory(64 * MiB)) {
+            for (String setting : SETTINGS) {
+                Volume v = pool.createVolume("v-" + setting, VolumeSpec.sparse(MiB).withCompression(Compression.parse(setting)));
+                byte[] data = bytes(mixed(7, 40));
+                int offset = 512;
+                int[] cuts = {0, 3000, 3000, 3 * BS - offset, 10 * BS - offset, 10 * BS + 100, 30 * BS, data.length - 512};
+                ByteBuffer[] parts = new ByteBuffer[cuts.length];
+                for (int i = 0; i < cuts.length; i++) {
+                    int from = cuts[i];
+                    int to = i + 1 < cuts.length ? cuts[i + 1] : data.length - 512;
+                    parts[i] = i % 2 == 0 ? ByteBuffer.allocateDirect(to - from) : ByteBuffer.allocate(to - from);
+                    parts[i].put(data, from, to - from).flip();
+                }
+                v.write(offset, parts, false).join();
+                byte[] expected = new byte[(int) MiB];
+                System.arraycopy(data, 0, expected, offset, data.length - 512);
+                assertArrayEquals(expected, bytes(v.read(0, (int) MiB).join()), setting);
+                for (ByteBuffer p : parts) {
+                    assertEquals(0, p.position(), "positions do not move");
+                }
+            }
+            CheckReport check = pool.check();
+            assertTrue(check.clean(), check.problems()::toString);
+        }
+    }
+
     @Test
     void everySettingRoundTripsAndSwitchingMidwayKeepsOlderBlocksReadable() throws Exception {
         Path meta = dir.resolve("meta");
