@@ -97,6 +97,9 @@ final class Engine implements AutoCloseable {
     /** Bytes allocated since the open batch began, and in the batch before it: how much backed free space to keep. */
     private long allocatedSince;
     private long allocatedBefore;
+    /** The backed free space kept: the most two commits allocated lately, and since when. */
+    private long keptBacked;
+    private long keptBackedSince = System.nanoTime();
     private long liveBytes;
     /** Changes operations made to batches already sent (the commit hook's own are not counted). */
     private long sentChanges;
@@ -140,8 +143,10 @@ final class Engine implements AutoCloseable {
      * when released; {@code kept}, what overwrites replaced, stays backed and is handed out first
      * (the writes that follow allocate as much again): so an overwrite costs the device neither a
      * punch nor, for the block that reuses the space, a new allocation (fallocate: 15-50 us on ext4,
-     * page zeroing on tmpfs). Backed free space beyond what the last two commits allocated (at least
-     * {@link #BACKED_FREE_MIN}) is punched after all, so a pool file stays near its live size.
+     * page zeroing on tmpfs). Backed free space beyond what two commits allocated at most over the
+     * last {@link #BACKED_FREE_HOLD_INTERVALS} commit intervals (at least {@link #BACKED_FREE_MIN}) is
+     * punched after all, so a pool file stays near its live size once writing calms down, but a
+     * burst of overwrites after a pause finds its space still backed.
      */
     record Frees(List<Extent> punched, List<Extent> kept) {
         Frees() {
@@ -160,6 +165,8 @@ final class Engine implements AutoCloseable {
 
     /** Backed free space kept however little was allocated lately. */
     static final long BACKED_FREE_MIN = 64L << 20;
+    /** How long, in commit intervals (30 s by default), the backed free space a burst needed is kept. */
+    static final int BACKED_FREE_HOLD_INTERVALS = 30;
 
     /**
      * Data writes up to this size go to the device on the metadata thread itself: a buffered write of
@@ -579,7 +586,14 @@ final class Engine implements AutoCloseable {
                 allocator.release(run.offset(), run.length());
                 device.punchHole(run.offset(), run.length());
             }
-            long excess = allocator.backedFreeBytes() - Math.max(BACKED_FREE_MIN, allocatedBefore + allocatedSince);
+            long recent = allocatedBefore + allocatedSince;
+            long now = System.nanoTime();
+            if (recent >= keptBacked
+                    || now - keptBackedSince > BACKED_FREE_HOLD_INTERVALS * config.commitIntervalMillis() * 1_000_000) {
+                keptBacked = recent;
+                keptBackedSince = now;
+            }
+            long excess = allocator.backedFreeBytes() - Math.max(BACKED_FREE_MIN, keptBacked);
             if (excess > 0) {
                 for (Extent e : allocator.unback(excess)) {
                     device.punchHole(e.offset(), e.length());

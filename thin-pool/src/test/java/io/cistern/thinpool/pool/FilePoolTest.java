@@ -83,7 +83,8 @@ class FilePoolTest {
     @Test
     void overwritesReuseTheFileSpaceTheyFreeAndUnmapsPunchIt() throws Exception {
         Path file = dir.resolve("pool.img");
-        try (Pool pool = Pool.createOnFile(file, 512 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+        PoolConfig config = PoolConfig.defaults().withCommitIntervalMillis(20); // backed space held 0.6 s
+        try (Pool pool = Pool.createOnFile(file, 512 * MiB, false, dir.resolve("meta"), config)) {
             Volume v = pool.createVolume("v", VolumeSpec.sparse(128 * MiB));
             v.write(0, random(1, (int) (8 * MiB)), true).join();
             long first = allocatedBytes(file);
@@ -105,10 +106,14 @@ class FilePoolTest {
             ByteBuffer big = random(8, (int) (100 * MiB));
             v.write(0, big.duplicate(), true).join();
             v.write(0, random(9, (int) (100 * MiB)), true).join(); // frees 100 MiB, kept backed for now
-            for (int i = 0; i < 3; i++) {
-                v.flush().join(); // commits that allocate nothing: the backed free space shrinks to the floor
-            }
+            v.flush().join();
+            v.flush().join();
             long limit = 100 * MiB + Engine.BACKED_FREE_MIN + 8 * MiB;
+            assertTrue(allocatedBytes(file) > limit, "backed free space was given back at once: " + allocatedBytes(file));
+            Thread.sleep(Engine.BACKED_FREE_HOLD_INTERVALS * 20 + 100);
+            for (int i = 0; i < 3; i++) {
+                v.flush().join(); // commits that allocate nothing, after the hold: the backed free space shrinks to the floor
+            }
             assertTrue(allocatedBytes(file) <= limit, "backed free space was not given back: " + allocatedBytes(file));
         }
     }
