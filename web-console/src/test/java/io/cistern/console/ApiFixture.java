@@ -1,5 +1,7 @@
 package io.cistern.console;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.cistern.console.http.ApiException;
 import io.cistern.console.http.ApiTokens;
 import io.cistern.target.backend.MemoryBackend;
@@ -105,6 +107,21 @@ final class ApiFixture implements AutoCloseable, Appliance {
 
     Answer delete(String path) {
         return send("DELETE", path, null, token);
+    }
+
+    /**
+     * Polls the operation at {@code location} (its Location header) every 10 ms while it runs, at
+     * most {@code polls} times, checking that its progress never goes back; returns its last state.
+     */
+    JsonObject awaitOperation(String location, JsonObject op, int polls) throws InterruptedException {
+        double last = 0;
+        for (int i = 0; i < polls && op.getString("state").equals("running"); i++) {
+            assertTrue(op.getDouble("progress") >= last, op::encode);
+            last = op.getDouble("progress");
+            Thread.sleep(10);
+            op = get(location.substring("/api/v1".length())).json();
+        }
+        return op;
     }
 
     Answer send(String method, String path, String body, String bearer) {

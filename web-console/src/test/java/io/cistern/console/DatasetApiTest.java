@@ -262,13 +262,7 @@ class DatasetApiTest {
         String location = gone.raw().headers().firstValue("Location").orElseThrow();
         assertEquals("/api/v1/operations/" + op.getString("id"), location);
         assertEquals(201, create("tank/big", MiB, true).status()); // and may be taken again meanwhile
-        double last = 0;
-        for (int i = 0; i < 3000 && op.getString("state").equals("running"); i++) {
-            assertTrue(op.getDouble("progress") >= last, op::encode);
-            last = op.getDouble("progress");
-            Thread.sleep(10);
-            op = api.get(location.substring("/api/v1".length())).json();
-        }
+        op = api.awaitOperation(location, op, 3000);
         assertEquals("done", op.getString("state"), op::encode);
         assertEquals(1.0, op.getDouble("progress"));
         assertEquals(new JsonObject().put("freed", 64 * MiB), op.getJsonObject("result"));

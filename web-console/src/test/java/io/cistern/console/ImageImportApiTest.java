@@ -62,14 +62,7 @@ class ImageImportApiTest {
         String location = started.raw().headers().firstValue("Location").orElseThrow();
         JsonObject op = started.json();
         assertEquals("/api/v1/operations/" + op.getString("id"), location);
-        double last = 0;
-        for (int i = 0; i < 3000 && op.getString("state").equals("running"); i++) {
-            assertTrue(op.getDouble("progress") >= last, op::encode);
-            last = op.getDouble("progress");
-            Thread.sleep(10);
-            op = api.get(location.substring("/api/v1".length())).json();
-        }
-        return op;
+        return api.awaitOperation(location, op, 3000);
     }
 
     private static Object value(JsonObject dataset, String property) {

@@ -64,13 +64,7 @@ class PoolApiTest {
             assertTrue(Instant.parse(op.getString("startedAt")).isAfter(before));
             String location = started.raw().headers().firstValue("Location").orElseThrow();
             assertEquals("/api/v1/operations/" + op.getString("id"), location);
-            double last = 0;
-            for (int i = 0; i < 600 && op.getString("state").equals("running"); i++) {
-                assertTrue(op.getDouble("progress") >= last, op::encode);
-                last = op.getDouble("progress");
-                Thread.sleep(10);
-                op = api.get(location.substring("/api/v1".length())).json();
-            }
+            op = api.awaitOperation(location, op, 600);
             assertEquals("done", op.getString("state"), op::encode);
             assertEquals(1.0, op.getDouble("progress"));
             assertNull(op.getValue("error"));
