@@ -84,7 +84,7 @@ public enum Codec {
                 }
                 // A mixed pair (a PDU's direct memory into a heap fragment): zstd-jni takes two arrays
                 // or two direct buffers, so the heap side goes through this thread's direct scratch.
-                ByteBuffer s = src.isDirect() ? src : scratch(SCRATCH_IN, n).put(0, src, src.position(), n);
+                ByteBuffer s = direct(src);
                 ByteBuffer d = dst.isDirect() ? dst : scratch(SCRATCH_OUT, dst.remaining());
                 int len = ctx.compressDirectByteBuffer(d, d.position(), d.remaining(), s, s.position(), n);
                 if (d != dst) {
@@ -143,10 +143,15 @@ public enum Codec {
                     src.array(), src.arrayOffset() + src.position(), n);
         }
         ByteBuffer s = direct(src); // read-only heap buffers: no array to hand over
-        ByteBuffer d = ByteBuffer.allocateDirect(rawBytes);
+        ByteBuffer d = scratch(SCRATCH_OUT, rawBytes);
         int got = ctx.decompressDirectByteBuffer(d, 0, rawBytes, s, s.position(), n);
         dst.duplicate().put(d.limit(Math.max(0, Math.min(got, rawBytes))));
         return got;
+    }
+
+    /** {@code b} itself if direct, else its bytes in this thread's direct input scratch (from 0). */
+    private static ByteBuffer direct(ByteBuffer b) {
+        return b.isDirect() ? b : scratch(SCRATCH_IN, b.remaining()).put(0, b, b.position(), b.remaining());
     }
 
     /** This thread's direct buffer of {@code slot}, with {@code bytes} from 0 to its limit (grown if need be). */
@@ -157,9 +162,5 @@ public enum Codec {
             slot.set(b);
         }
         return b.clear().limit(bytes);
-    }
-
-    private static ByteBuffer direct(ByteBuffer b) {
-        return b.isDirect() ? b : ByteBuffer.allocateDirect(b.remaining()).put(b.duplicate()).flip();
     }
 }

@@ -38,23 +38,29 @@ class BlockCompressorTest {
         return ByteBuffer.allocateDirect(bytes).put(b).flip();
     }
 
+    /** Every pairing of heap and direct buffers, a read-only fragment too (zstd-jni takes only matched pairs). */
     @Test
     void compressibleBlocksRoundTripIntoDirectAndHeapBuffers() throws Exception {
         for (Compression c : SETTINGS) {
             for (boolean direct : new boolean[] {true, false}) {
-                ByteBuffer block = text(7, BLOCK, direct);
-                ByteBuffer out = direct ? ByteBuffer.allocateDirect(BlockCompressor.outputBytes(BLOCK))
-                        : ByteBuffer.allocate(BlockCompressor.outputBytes(BLOCK));
-                BlockCompressor.Fragment f = BlockCompressor.compress(c, block, out);
-                assertEquals(c.codec(), f.codec(), c + " compresses text");
-                assertTrue(f.length() <= BLOCK - BLOCK / 8, c + ": " + f.length());
-                assertEquals(0, block.position(), "the block's position does not move");
-                ByteBuffer fragment = out.duplicate().limit(f.length());
-                for (boolean directDst : new boolean[] {true, false}) {
-                    ByteBuffer pooled = directDst ? ByteBuffer.allocateDirect(2 * BLOCK) : ByteBuffer.allocate(2 * BLOCK);
-                    pooled.position(BLOCK); // a slot inside a larger pooled buffer
-                    f.codec().decompress(fragment, pooled, BLOCK);
-                    assertEquals(block, pooled.duplicate().limit(2 * BLOCK), c + " direct=" + direct + "/" + directDst);
+                for (boolean directOut : new boolean[] {true, false}) {
+                    ByteBuffer block = text(7, BLOCK, direct);
+                    ByteBuffer out = directOut ? ByteBuffer.allocateDirect(BlockCompressor.outputBytes(BLOCK))
+                            : ByteBuffer.allocate(BlockCompressor.outputBytes(BLOCK));
+                    BlockCompressor.Fragment f = BlockCompressor.compress(c, block, out);
+                    assertEquals(c.codec(), f.codec(), c + " compresses text");
+                    assertTrue(f.length() <= BLOCK - BLOCK / 8, c + ": " + f.length());
+                    assertEquals(0, block.position(), "the block's position does not move");
+                    ByteBuffer fragment = out.duplicate().limit(f.length());
+                    for (ByteBuffer from : new ByteBuffer[] {fragment, fragment.asReadOnlyBuffer()}) {
+                        for (boolean directDst : new boolean[] {true, false}) {
+                            ByteBuffer pooled = directDst ? ByteBuffer.allocateDirect(2 * BLOCK) : ByteBuffer.allocate(2 * BLOCK);
+                            pooled.position(BLOCK); // a slot inside a larger pooled buffer
+                            f.codec().decompress(from, pooled, BLOCK);
+                            assertEquals(block, pooled.duplicate().limit(2 * BLOCK),
+                                    c + " direct=" + direct + "/" + directOut + "/" + directDst + " read-only=" + from.isReadOnly());
+                        }
+                    }
                 }
             }
         }
