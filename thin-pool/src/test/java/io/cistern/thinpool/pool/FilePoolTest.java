@@ -110,7 +110,7 @@ class FilePoolTest {
             v.flush().join();
             long limit = 100 * MiB + Engine.BACKED_FREE_MIN + 8 * MiB;
             assertTrue(allocatedBytes(file) > limit, "backed free space was given back at once: " + allocatedBytes(file));
-            Thread.sleep(Engine.BACKED_FREE_HOLD_INTERVALS * 20 + 100);
+            Thread.sleep(Engine.BACKED_FREE_HOLD_INTERVALS * config.commitIntervalMillis() + 100);
             for (int i = 0; i < 3; i++) {
                 v.flush().join(); // commits that allocate nothing, after the hold: the backed free space shrinks to the floor
             }
