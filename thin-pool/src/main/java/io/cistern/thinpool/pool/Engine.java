@@ -163,6 +163,15 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Space freed by overwrites is allocatable only after a commit, so under a stream of overwrites a
+     * commit every interval left the pool a second of writes (a GiB and more) short, handed out from
+     * new space: a sparse pool file grew by that much, and each new page cost the device an allocation
+     * (on tmpfs here, a new page: 2-4x the price of an overwrite). Committing once this much waits
+     * keeps overwrites in space already backed; at 1 GB/s it means 16 commits a second.
+     */
+    static final long COMMIT_FREED_BYTES = 64L << 20;
+
     /** Backed free space kept however little was allocated lately. */
     static final long BACKED_FREE_MIN = 64L << 20;
     /** How long, in commit intervals (30 s by default), the backed free space a burst needed is kept. */
@@ -458,7 +467,7 @@ final class Engine implements AutoCloseable {
     }
 
     private boolean needCommit() {
-        return !waiters.isEmpty() || batch.size() >= config.maxBatchKeys()
+        return !waiters.isEmpty() || batch.size() >= config.maxBatchKeys() || deferredBytes >= COMMIT_FREED_BYTES
                 || (background != null && batch.size() >= BACKGROUND_BATCH_KEYS)
                 || (!batch.isEmpty() && System.nanoTime() - lastCommit >= config.commitIntervalMillis() * 1_000_000);
     }

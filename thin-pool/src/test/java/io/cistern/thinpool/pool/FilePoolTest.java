@@ -118,6 +118,30 @@ class FilePoolTest {
         }
     }
 
+    /**
+     * Freed space is allocatable only after a commit: a stream of overwrites commits as often as it
+     * frees {@link Engine#COMMIT_FREED_BYTES}, not only once an interval, so the file stays near the
+     * live size instead of growing by all the interval's writes.
+     */
+    @Test
+    void aStreamOfOverwritesCommitsSoonEnoughToReuseItsSpace() throws Exception {
+        Path file = dir.resolve("pool.img");
+        PoolConfig config = PoolConfig.defaults().withCommitIntervalMillis(3_600_000);
+        try (Pool pool = Pool.createOnFile(file, 1024 * MiB, false, dir.resolve("meta"), config)) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(16 * MiB));
+            long before = pool.properties().commits();
+            for (int round = 0; round < 24; round++) { // 384 MiB written over 16 MiB, no flush asked for
+                for (int mib = 0; mib < 16; mib++) {
+                    v.write(mib * MiB, random(round * 16 + mib, (int) MiB), false).join();
+                }
+            }
+            long held = allocatedBytes(file);
+            assertTrue(held <= 16 * MiB + 3 * Engine.COMMIT_FREED_BYTES, "the file grew to " + held);
+            assertTrue(pool.properties().commits() - before >= 4, "commits: " + (pool.properties().commits() - before));
+            assertArrayEquals(bytes(random(23 * 16 + 5, (int) MiB)), bytes(v.read(5 * MiB, (int) MiB).join()));
+        }
+    }
+
     @Test
     void preallocatedFilesHoldEveryByte() throws Exception {
         Path file = dir.resolve("thick.img");
