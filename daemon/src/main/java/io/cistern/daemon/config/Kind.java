@@ -39,7 +39,7 @@ enum Kind {
         };
     }
 
-    /** Why {@code value} is not of this kind, or null if it is. Sizes must be positive, durations not negative. */
+    /** Why {@code value} is not of this kind, or null if it is. Sizes and durations must not be negative. */
     String problemWith(ConfigValue value) {
         ConfigValueType type = value.valueType();
         boolean scalar = type != ConfigValueType.OBJECT && type != ConfigValueType.LIST && type != ConfigValueType.NULL;
@@ -60,8 +60,8 @@ enum Kind {
                 }
                 case BOOLEAN -> one.getBoolean("v");
                 case SIZE -> {
-                    if (one.getBytes("v") <= 0) {
-                        return "a size must be positive, not " + describe(value);
+                    if (one.getBytes("v") < 0) {
+                        return "a size cannot be negative: " + describe(value);
                     }
                 }
                 case DURATION -> {

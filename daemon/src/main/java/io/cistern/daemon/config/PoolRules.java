@@ -1,6 +1,7 @@
 package io.cistern.daemon.config;
 
 import com.typesafe.config.Config;
+import io.cistern.thinpool.pool.PoolConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ final class PoolRules {
             pool.number("soft-threshold-percent", 1, 100);
             pool.bytes("metadata-cache");
             pool.bytes("map-cache", 0, 64L << 30);
+            pool.bytes("dedup-cache", 0, PoolConfig.MAX_DEDUP_CACHE_BYTES);
             pool.bytes("metadata-headroom");
             pool.duration("commit-interval").filter(d -> d.isZero())
                     .ifPresent(d -> pool.problem("commit-interval", "must be longer than 0"));

@@ -89,8 +89,9 @@ final class Section {
         return read(key, Kind.STRING, values::getString);
     }
 
+    /** A size of at least one byte. */
     Optional<Long> bytes(String key) {
-        return read(key, Kind.SIZE, values::getBytes);
+        return bytes(key, 1, Long.MAX_VALUE);
     }
 
     Optional<Duration> duration(String key) {
@@ -113,7 +114,11 @@ final class Section {
 
     /** A size from {@code min} to {@code max} bytes. */
     Optional<Long> bytes(String key, long min, long max) {
-        Optional<Long> n = bytes(key);
+        Optional<Long> n = read(key, Kind.SIZE, values::getBytes);
+        if (n.isPresent() && n.get() == 0 && min > 0) {
+            problem(key, "a size must be positive, not 0");
+            return Optional.empty();
+        }
         if (n.isPresent() && (n.get() < min || n.get() > max)) {
             problem(key, "must be from " + min + " to " + max + " bytes, not " + n.get());
             return Optional.empty();
