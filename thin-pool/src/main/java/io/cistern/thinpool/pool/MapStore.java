@@ -119,14 +119,11 @@ final class MapStore {
     private List<Rec> cachedOverlapping(long mapId, long from, long to) {
         List<Rec> out = new ArrayList<>();
         for (long b = from; b < to; b++) {
-            BlockMap.Version[] vs = engine.maps.get(mapId, b);
+            BlockMap.Version[] vs = engine.maps.getAlone(mapId, b);
             if (vs == null) {
                 return null;
             }
             for (BlockMap.Version v : vs) { // newest first: key order
-                if (!v.alone()) {
-                    return null;
-                }
                 out.add(new Rec(mapId, b, b, v.birth(), MapRecord.of(v.mapping())));
             }
         }

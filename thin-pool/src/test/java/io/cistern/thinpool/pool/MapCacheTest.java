@@ -95,6 +95,63 @@ class MapCacheTest {
         }
     }
 
+    /**
+     * The table itself against a plain map: across growth, CLOCK eviction and deletions that move
+     * entries back along their probe runs, whatever the cache answers equals the model, an entry just
+     * put is found, and the bound holds. Keys crowd few maps and blocks, so probe runs collide.
+     */
+    @Test
+    void theTableAnswersLikeAPlainMapThroughGrowthAndEviction() {
+        for (int capacity : new int[] {1, 8, 3000}) {
+            MapCache cache = new MapCache((long) capacity * MapCache.ENTRY_BYTES);
+            java.util.Map<List<Long>, List<BlockMap.Version>> model = new java.util.HashMap<>();
+            Random rnd = new Random(capacity);
+            for (int step = 0; step < 200_000; step++) {
+                long mapId = rnd.nextInt(3);
+                long block = rnd.nextInt(4 * capacity + 8);
+                List<Long> key = List.of(mapId, block);
+                int op = rnd.nextInt(10);
+                if (op < 3) {
+                    List<BlockMap.Version> vs = new ArrayList<>();
+                    for (int i = rnd.nextInt(4); i > 0; i--) {
+                        vs.add(version(rnd, 100L * i + rnd.nextInt(50)));
+                    }
+                    cache.put(mapId, block, vs.toArray(BlockMap.Version[]::new));
+                    model.put(key, vs);
+                    assertEquals(vs, List.of(cache.get(mapId, block)), "just put " + key);
+                } else if (op < 6 && model.containsKey(key)) {
+                    List<BlockMap.Version> vs = model.get(key);
+                    BlockMap.Version v = version(rnd, vs.isEmpty() || rnd.nextBoolean() ? 100L * rnd.nextInt(5)
+                            : vs.get(rnd.nextInt(vs.size())).birth());
+                    cache.added(mapId, block, v);
+                    vs.removeIf(x -> x.birth() == v.birth());
+                    vs.add(v);
+                    vs.sort((a, b) -> Long.compare(b.birth(), a.birth()));
+                } else if (op < 8 && model.containsKey(key) && !model.get(key).isEmpty()) {
+                    List<BlockMap.Version> vs = model.get(key);
+                    long birth = vs.get(rnd.nextInt(vs.size())).birth();
+                    cache.removed(mapId, block, birth);
+                    vs.removeIf(x -> x.birth() == birth);
+                } else {
+                    BlockMap.Version[] got = cache.get(mapId, block);
+                    if (got != null) {
+                        assertEquals(model.get(key), List.of(got), "cached " + key + " at step " + step);
+                    }
+                }
+                assertTrue(cache.size() <= capacity, cache.size() + " entries in a cache of " + capacity);
+            }
+            assertTrue(cache.size() == Math.min(capacity, model.size()), "size " + cache.size());
+        }
+    }
+
+    private static BlockMap.Version version(Random rnd, long birth) {
+        io.cistern.thinpool.meta.Mapping m = rnd.nextBoolean()
+                ? new io.cistern.thinpool.meta.Mapping(rnd.nextLong() >>> 1, rnd.nextInt(4097), rnd.nextInt())
+                : new io.cistern.thinpool.meta.Mapping(rnd.nextLong() >>> 1, 1 + rnd.nextInt(4000), rnd.nextInt(),
+                        rnd.nextInt(0x10000), 1 + rnd.nextInt(255), io.cistern.thinpool.compress.Codec.ZSTD);
+        return new BlockMap.Version(birth, m, rnd.nextBoolean());
+    }
+
     private static String latestOf(List<String> snaps, String owner) {
         String latest = "";
         for (String s : snaps) {
