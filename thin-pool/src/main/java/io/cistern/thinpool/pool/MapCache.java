@@ -33,6 +33,7 @@ final class MapCache {
     /** Longs per version: birth; offset; length and crc; fragment offset, extent units, codec, alone. */
     private static final int WORDS = 4;
     private static final int FIRST_SLOTS = 1024;
+    private static final int GROUP = 16;
     private static final int MAX_CAPACITY = 1 << 29;
     private static final Codec[] CODECS = Codec.values();
 
@@ -176,9 +177,13 @@ final class MapCache {
         return new BlockMap.Version(w[i], m, (packed & 1) != 0);
     }
 
+    /**
+     * Blocks of a run of {@link #GROUP} hash to adjacent slots, so a range is looked up in a few
+     * places of memory instead of one per block; the runs themselves are spread by a mix.
+     */
     private int home(long mapId, long block) {
-        long h = mapId * 0x9E37_79B9_7F4A_7C15L + block * 0xC2B2_AE3D_27D4_EB4FL;
-        return (int) (h ^ h >>> 31) & mask;
+        long h = mapId * 0x9E37_79B9_7F4A_7C15L + (block / GROUP) * 0xC2B2_AE3D_27D4_EB4FL;
+        return (int) ((h ^ h >>> 31) * GROUP + block % GROUP) & mask;
     }
 
     /** The slot holding (mapId, block), or -1. */
