@@ -70,6 +70,11 @@ public final class Keys {
         return ByteBuffer.allocate(17).put(MAP).putLong(mapId).putLong(block).array();
     }
 
+    /** The map id of a map ('M') or dead-list ('K') key: both begin with it. */
+    public static long mapIdOf(byte[] key) {
+        return ByteBuffer.wrap(key, 1, 8).getLong();
+    }
+
     public static long mapBlockOf(byte[] key) {
         return ByteBuffer.wrap(key, 9, 8).getLong();
     }

@@ -147,7 +147,7 @@ final class Inspector {
                 try {
                     r = MapStore.decode(c.key(), c.value());
                 } catch (IllegalArgumentException e) {
-                    problems.add("map " + ByteBuffer.wrap(c.key(), 1, 8).getLong() + " block " + Keys.mapBlockOf(c.key())
+                    problems.add("map " + Keys.mapIdOf(c.key()) + " block " + Keys.mapBlockOf(c.key())
                             + ": bad record: " + e.getMessage());
                     continue;
                 }
@@ -361,7 +361,7 @@ final class Inspector {
     private void checkDeadList(List<String> problems) {
         try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.DEAD}, Keys.end(Keys.DEAD))) {
             while (c.next()) {
-                long mapId = ByteBuffer.wrap(c.key(), 1, 8).getLong();
+                long mapId = Keys.mapIdOf(c.key());
                 long block = Keys.deadBlockOf(c.key());
                 long birth = Keys.deadBirthOf(c.key());
                 if (maps.get(mapId, block, birth) == null) {

@@ -5,7 +5,6 @@ import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.MapRecord;
 import io.cistern.thinpool.meta.Mapping;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,7 +80,7 @@ final class MapStore {
     static Rec decode(byte[] key, byte[] value) {
         MapRecord v = MapRecord.decode(value);
         long last = Keys.mapBlockOf(key);
-        return new Rec(ByteBuffer.wrap(key, 1, 8).getLong(), last - v.count() + 1, last, Keys.mapBirthOf(key), v);
+        return new Rec(Keys.mapIdOf(key), last - v.count() + 1, last, Keys.mapBirthOf(key), v);
     }
 
     private final Engine engine;
