@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts (sourced): summarizing samples.
+# Shared by the benchmark scripts (sourced): summarizing samples and judging them against goals.
 
 # stats "v1 v2 ...": median min max
 stats() {
@@ -12,3 +12,6 @@ stats() {
 
 # ratio A B: A / B to two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# verdict RATIO GOAL: met if RATIO >= GOAL, else missed
+verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r >= g) ? "met" : "missed" }'; }

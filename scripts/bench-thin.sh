@@ -338,7 +338,6 @@ CONF
 fi
 
 # ---------------------------------------------------------------- report
-verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r >= g) ? "met" : "missed" }'; }
 report() {
     local c fm fl fh tm tl th rt
     echo "## Thin pool (issue 3): run of $(date -u '+%Y-%m-%d %H:%M UTC')"
