@@ -3,12 +3,18 @@ package io.cistern.thinpool.meta;
 import io.cistern.thinpool.alloc.Allocator;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The persistent record of allocated space, after BlueStore's BitmapFreelistManager: one bit per
  * allocation unit, {@link #BITS} bits per key under {@link Keys#FREE}; a missing key is all free.
  * Changes go into the same batch as the mappings that use or drop the space, so after a crash the
  * freelist and the maps agree. The in-memory {@link Allocator} is rebuilt from it at mount.
+ *
+ * <p>A chunk changed since the open batch began is kept here, changed in place, and put in the batch
+ * once, by {@link #flush} just before the commit: a 4 KiB write would otherwise cost a batch lookup,
+ * a copy and a batch put (two walks of the batch's tree) for one bit.
  *
  * <p>Setting a set bit or clearing a clear one throws: a double allocation or double free is a bug
  * caught before it reaches disk.
@@ -21,6 +27,9 @@ public final class Freelist {
 
     private final KeyValueStore store;
     private final long unit;
+    /** Chunks changed in the open batch and not yet put in it, by chunk number. */
+    private final Map<Long, byte[]> pending = new HashMap<>();
+    private long marks;
 
     public Freelist(KeyValueStore store, long unit) {
         this.store = store;
@@ -37,30 +46,49 @@ public final class Freelist {
         mark(batch, offset, length, false);
     }
 
+    /** Flips the range's bits, all or none: a double allocation or free changes nothing. */
     private void mark(Batch batch, long offset, long length, boolean allocated) {
         long first = offset / unit;
         long last = (offset + length) / unit;
-        for (long bit = first; bit < last; ) {
-            long chunk = bit / BITS;
-            byte[] key = Keys.free(chunk);
-            byte[] old = batch.get(store, key);
-            byte[] bits = old == null ? new byte[CHUNK_BYTES] : old.clone();
-            long stop = Math.min(last, (chunk + 1) * BITS);
-            for (; bit < stop; bit++) {
-                int i = (int) (bit % BITS);
-                boolean set = (bits[i >>> 3] & (1 << (i & 7))) != 0;
-                if (set == allocated) {
-                    throw new IllegalStateException((allocated ? "double allocation" : "double free") + " of unit "
-                            + bit + " (byte offset " + bit * unit + ")");
-                }
-                bits[i >>> 3] ^= (byte) (1 << (i & 7));
-            }
-            if (isZero(bits)) {
-                batch.delete(key);
-            } else {
-                batch.put(key, bits);
+        for (long bit = first; bit < last; bit++) {
+            if (isSet(bits(batch, bit / BITS), (int) (bit % BITS)) == allocated) {
+                throw new IllegalStateException((allocated ? "double allocation" : "double free") + " of unit "
+                        + bit + " (byte offset " + bit * unit + ")");
             }
         }
+        for (long bit = first; bit < last; bit++) {
+            int i = (int) (bit % BITS);
+            bits(batch, bit / BITS)[i >>> 3] ^= (byte) (1 << (i & 7));
+        }
+        marks++;
+    }
+
+    /** The chunk's bits as the open batch has them, kept in {@link #pending} to be changed in place. */
+    private byte[] bits(Batch batch, long chunk) {
+        byte[] bits = pending.get(chunk);
+        if (bits == null) {
+            byte[] old = batch.get(store, Keys.free(chunk));
+            bits = old == null ? new byte[CHUNK_BYTES] : old.clone();
+            pending.put(chunk, bits);
+        }
+        return bits;
+    }
+
+    /** Puts the chunks changed since the last flush in {@code batch}, the open batch, before it is committed. */
+    public void flush(Batch batch) {
+        pending.forEach((chunk, bits) -> {
+            if (isZero(bits)) {
+                batch.delete(Keys.free(chunk));
+            } else {
+                batch.put(Keys.free(chunk), bits);
+            }
+        });
+        pending.clear();
+    }
+
+    /** Changes recorded so far (each allocate or release counts one): tells whether an operation changed anything. */
+    public long marks() {
+        return marks;
     }
 
     /** Mount: declares the data area free, then every allocated run allocated. Returns bytes allocated. */

@@ -336,7 +336,7 @@ final class Engine implements AutoCloseable {
 
     /** Metadata changes made by operations so far: unchanged across an operation means it changed nothing. */
     private long changes() {
-        return sentChanges + batch.changes();
+        return sentChanges + batch.changes() + freelist.marks();
     }
 
     /** Mount: bytes the freelist records allocated. */
@@ -481,6 +481,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         recordFrees();
+        freelist.flush(batch);
         sentChanges += batch.changes();
         beforeCommit.run();
         Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());

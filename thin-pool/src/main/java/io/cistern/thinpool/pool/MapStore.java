@@ -395,7 +395,7 @@ final class MapStore {
                     engine.maps.removed(r.mapId, b, r.birth);
                 }
             }
-            if (p.last == r.last) {
+            if (p.last == r.last && !rewritten(u, r, newAt)) {
                 batch.delete(r.key());
             }
             return;
@@ -407,6 +407,13 @@ final class MapStore {
                 engine.maps.added(r.mapId, p.first, new BlockMap.Version(r.birth, r.mapping(p.first), true));
             }
         }
+    }
+
+    /** An added record ends where {@code r} does, born at its birth: its put replaces {@code r}'s key, no delete needed. */
+    private static boolean rewritten(Update u, Rec r, Added[] newAt) {
+        long i = r.last - u.first;
+        Added a = i >= 0 && i < u.n ? newAt[(int) i] : null;
+        return a != null && a.end() == r.last && a.birth == r.birth;
     }
 
     /** A piece that stays may share blocks with an added record only if it covers the same ones, at another birth. */

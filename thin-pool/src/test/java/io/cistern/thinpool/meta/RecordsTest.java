@@ -137,7 +137,16 @@ class RecordsTest {
         f.release(b, 2 * 4096, 4096);
         assertThrows(IllegalStateException.class, () -> f.release(b, 2 * 4096, 4096));
         assertThrows(IllegalStateException.class, () -> f.allocate(b, 4096, 4096));
+        assertThrows(IllegalStateException.class, () -> f.allocate(b, 0, 3 * 4096)); // unit 0 free, 1 not
+        assertTrue(b.isEmpty()); // bits wait in the freelist until the batch is about to commit
+        f.flush(b);
+        Batch next = new Batch(b); // reads through b, as the open batch does while b commits
+        f.allocate(next, 0, 4096); // unit 0 untouched by the refused allocation above
+        assertThrows(IllegalStateException.class, () -> f.allocate(next, 4096L * 600, 4096));
+        f.release(next, 0, 4096);
+        f.flush(next);
         store.write(b, true);
+        store.write(next, true);
         assertTrue(f.isAllocated(4096, 4096));
         assertTrue(!f.isAllocated(2 * 4096, 4096));
         ExtentAllocator a = new ExtentAllocator(4096);
@@ -147,6 +156,7 @@ class RecordsTest {
         f.release(clear, 4096, 4096);
         f.release(clear, 3 * 4096, 4096);
         f.release(clear, 4096L * 600, 4096);
+        f.flush(clear);
         store.write(clear, true);
         assertEquals(0, store.bytesUnder(Keys.FREE)); // all-free bitmap keys are deleted
     }
