@@ -28,6 +28,7 @@ final class DdtCache {
     private long size;
     private long hits;
     private long misses;
+    private long evictions;
 
     /** A cache of at most {@code capBytes} (at least one set). */
     DdtCache(long capBytes) {
@@ -64,6 +65,8 @@ final class DdtCache {
             slot = victim(set(hash));
             if ((state[slot] & VALID) == 0) {
                 size++;
+            } else {
+                evictions++;
             }
             ByteBuffer k = ByteBuffer.wrap(hash);
             for (int i = 0; i < 4; i++) {
@@ -92,6 +95,11 @@ final class DdtCache {
 
     synchronized long misses() {
         return misses;
+    }
+
+    /** Entries dropped to make room, since the cache was made. */
+    synchronized long evictions() {
+        return evictions;
     }
 
     /** Memory held, fixed at construction. */

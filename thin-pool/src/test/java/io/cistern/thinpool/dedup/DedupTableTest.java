@@ -120,6 +120,37 @@ class DedupTableTest {
     }
 
     @Test
+    void aMissReadsTheStoreOnlyOnceTheCacheNoLongerHoldsTheWholeTable() {
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        DedupTable t = new DedupTable(store, 1 << 20); // room for about 19k entries
+        Batch b = new Batch();
+        for (int i = 0; i < 100; i++) {
+            assertTrue(t.insert(b, BlockHasher.hash(block(i)), new Mapping(4096L * (i + 1), 4096, i).encode()));
+        }
+        store.write(b, true);
+        long gets = store.cacheStats().hits();
+        for (int i = 100; i < 200; i++) {
+            assertNull(t.lookup(b, BlockHasher.hash(block(i))));
+        }
+        assertEquals(gets, store.cacheStats().hits(), "a table made empty is all in its cache");
+
+        DedupTable reopened = new DedupTable(store, 1 << 20); // holds entries its cache has not seen
+        assertArrayEquals(new Mapping(4096L * 8, 4096, 7).encode(), reopened.lookup(new Batch(), BlockHasher.hash(block(7))));
+        assertNull(reopened.lookup(new Batch(), BlockHasher.hash(block(300))));
+        assertTrue(store.cacheStats().hits() > gets);
+
+        DedupTable small = new DedupTable(new MemoryKeyValueStore(), 4096); // 9 sets of 8: evicts soon
+        Batch s = new Batch();
+        for (int i = 0; i < 500; i++) {
+            assertTrue(small.insert(s, BlockHasher.hash(block(i)), new Mapping(4096L * (i + 1), 4096, i).encode()));
+        }
+        for (int i = 0; i < 500; i++) { // evicted entries are found in the batch, so none is entered twice
+            assertFalse(small.insert(s, BlockHasher.hash(block(i)), new Mapping(1L << 40, 4096, i).encode()), "entry " + i);
+        }
+        assertEquals(500, small.stats().entries());
+    }
+
+    @Test
     void theCacheStaysWithinItsCapWhateverTheTableSize() {
         MemoryKeyValueStore store = new MemoryKeyValueStore();
         long cap = 64 * 1024 + 37;
