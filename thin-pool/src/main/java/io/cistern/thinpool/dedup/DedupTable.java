@@ -21,8 +21,8 @@ import java.util.List;
  * extent calls {@link #extentFreed} in the same batch, so the table, the map and the counts commit
  * together and a crash leaves all three consistent.
  *
- * <p>Beside the entry count the table keeps, in the same key and batch, what {@code zpool list}'s
- * DEDUP is made of: the stored bytes of its entries' blocks ({@code allocated}) and those bytes once
+ * <p>Beside the entry count the table keeps, in one key put in each batch by {@link #flush} just
+ * before the commit, what {@code zpool list}'s DEDUP is made of: the stored bytes of its entries' blocks ({@code allocated}) and those bytes once
  * per map entry pointing at them ({@code referenced}); the writer reports the references it adds,
  * the pool every map entry it drops ({@link #referenceDropped}) and every copy it makes.
  *
@@ -43,6 +43,8 @@ public final class DedupTable {
     private volatile long entries;
     private volatile long allocated;
     private volatile long referenced;
+    /** The counts changed since the last {@link #flush}: written once per commit, not once per block. */
+    private boolean countsChanged;
 
     /** Opens the table in {@code store} with a cache of at most {@code cacheCapBytes}. */
     public DedupTable(KeyValueStore store, long cacheCapBytes) {
@@ -78,14 +80,14 @@ public final class DedupTable {
     /** One more map entry points at the block of {@code mapValue}, an entry {@link #lookup} found. */
     public void shared(Batch batch, byte[] mapValue) {
         referenced += Mapping.decode(mapValue).length();
-        saveCounts(batch);
+        countsChanged = true;
     }
 
     /** A map entry pointing at {@code m} was added by copying another: counted if {@code m} is deduped data. */
     public void referenceAdded(Batch batch, Mapping m) {
         if (entered(batch, m)) {
             referenced += m.length();
-            saveCounts(batch);
+            countsChanged = true;
         }
     }
 
@@ -93,7 +95,7 @@ public final class DedupTable {
     public void referenceDropped(Batch batch, Mapping m) {
         if (entered(batch, m)) {
             referenced -= m.length();
-            saveCounts(batch);
+            countsChanged = true;
         }
     }
 
@@ -122,7 +124,7 @@ public final class DedupTable {
         int length = Mapping.decode(mapValue).length();
         allocated += length;
         referenced += length; // the map entry the writer makes for it
-        saveCounts(batch);
+        countsChanged = true;
     }
 
     /** The extent at {@code extentOffset} is freed in {@code batch}: drops its entries. Returns how many. */
@@ -159,7 +161,7 @@ public final class DedupTable {
         }
         if (dropped > 0) {
             entries -= dropped;
-            saveCounts(batch);
+            countsChanged = true;
         }
         return dropped;
     }
@@ -176,8 +178,12 @@ public final class DedupTable {
         return 1 + DedupKeys.HASH_BYTES + PackedMapping.BYTES + 11 + DedupKeys.BACKREF_HASH_BYTES;
     }
 
-    private void saveCounts(Batch batch) {
-        batch.put(DedupKeys.count(), ByteBuffer.allocate(24).putLong(entries).putLong(allocated).putLong(referenced).array());
+    /** Puts the counts in {@code batch}, the open batch, before it is committed, if they changed since the last flush. */
+    public void flush(Batch batch) {
+        if (countsChanged) {
+            batch.put(DedupKeys.count(), ByteBuffer.allocate(24).putLong(entries).putLong(allocated).putLong(referenced).array());
+            countsChanged = false;
+        }
     }
 
     private DdtCache cache() {

@@ -482,6 +482,7 @@ final class Engine implements AutoCloseable {
         }
         recordFrees();
         freelist.flush(batch);
+        ddt.flush(batch);
         sentChanges += batch.changes();
         beforeCommit.run();
         Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());

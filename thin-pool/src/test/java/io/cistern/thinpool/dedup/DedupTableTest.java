@@ -51,6 +51,7 @@ class DedupTableTest {
         assertTrue(t.insert(b, h2, v2));
         assertFalse(t.insert(b, h1, v2), "the first entry for a hash stays");
         assertArrayEquals(v1, t.lookup(b, h1), "seen in the batch before it commits");
+        t.flush(b);
         store.write(b, true);
 
         DedupTable reopened = new DedupTable(store, 1 << 20);
@@ -76,6 +77,7 @@ class DedupTableTest {
         t.insert(b, hashes[2], new PackedMapping(131072, 1000, 0, 0, 1, Codec.LZ4).encode());
         t.insert(b, hashes[3], new Mapping(65536 + 4096, 4096, 0).encode());
         t.insert(b, hashes[4], new Mapping(4096, 4096, 0).encode());
+        t.flush(b);
         store.write(b, true);
         Batch b2 = new Batch();
         assertEquals(2, t.extentFreed(b2, 65536));
@@ -86,6 +88,7 @@ class DedupTableTest {
         for (int i = 2; i < 5; i++) {
             assertTrue(t.lookup(b2, hashes[i]) != null, "entry " + i);
         }
+        t.flush(b2);
         store.write(b2, true);
         DedupTable reopened = new DedupTable(store, 1 << 20);
         assertEquals(3, reopened.stats().entries());
@@ -127,6 +130,7 @@ class DedupTableTest {
         for (int i = 0; i < 100; i++) {
             assertTrue(t.insert(b, BlockHasher.hash(block(i)), new Mapping(4096L * (i + 1), 4096, i).encode()));
         }
+        t.flush(b);
         store.write(b, true);
         long gets = store.cacheStats().hits();
         for (int i = 100; i < 200; i++) {
