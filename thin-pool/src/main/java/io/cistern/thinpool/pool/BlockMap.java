@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.zip.CRC32C;
 
 /**
  * Reads the versioned block maps. A head's map keeps, per block, its live version and the older
@@ -48,6 +50,8 @@ final class BlockMap {
     private static final int SCRATCH_KEPT = 1 << 20;
     private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
     private static final byte[] ZEROS = new byte[4096];
+    /** CRC32C of 512 << i zero bytes, 0 until computed. */
+    private static final AtomicIntegerArray ZERO_CRCS = new AtomicIntegerArray(16);
     private static final ByteBuffer ZERO_BUFFER = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final Engine engine;
@@ -306,6 +310,28 @@ final class BlockMap {
         for (int i = from; i < to; i += ZEROS.length) {
             b.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
         }
+    }
+
+    /** The CRC32C of {@code length} zero bytes (cached for the power-of-two sizes blocks have). */
+    static int zeroCrc(int length) {
+        int i = Integer.numberOfTrailingZeros(length) - 9;
+        if (Integer.bitCount(length) != 1 || i < 0 || i >= ZERO_CRCS.length()) {
+            return zeroCrcOf(length);
+        }
+        int crc = ZERO_CRCS.get(i);
+        if (crc == 0) { // no run of zero bytes has CRC32C 0 (it is 0 only for no bytes at all)
+            crc = zeroCrcOf(length);
+            ZERO_CRCS.set(i, crc);
+        }
+        return crc;
+    }
+
+    private static int zeroCrcOf(int length) {
+        CRC32C crc = new CRC32C();
+        for (int done = 0; done < length; done += ZEROS.length) {
+            crc.update(ZEROS, 0, Math.min(ZEROS.length, length - done));
+        }
+        return (int) crc.getValue();
     }
 
     /**

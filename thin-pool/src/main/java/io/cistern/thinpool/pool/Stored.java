@@ -42,18 +42,21 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
 
     /** {@code block} (volblocksize bytes) stored with {@code setting}; null if it is all zeros (a hole). */
     static Stored of(ByteBuffer block, Compression setting, Span span) {
+        if (setting.off()) { // the checksum is of the block itself: only a block with a zero block's checksum may be zeros
+            int crc = Crc32c.of(block);
+            return crc == BlockMap.zeroCrc(block.remaining()) && BlockMap.isZero(block) ? null
+                    : new Stored(block, block, crc, Codec.RAW, setting, null, span);
+        }
         if (BlockMap.isZero(block)) {
             return null;
         }
         ByteBuffer bytes = block;
         Codec codec = Codec.RAW;
-        if (!setting.off()) {
-            ByteBuffer out = ByteBuffer.allocate(BlockCompressor.outputBytes(block.remaining()));
-            BlockCompressor.Fragment f = BlockCompressor.compress(setting, block, out);
-            if (!f.raw()) {
-                bytes = out.limit(f.length());
-                codec = f.codec();
-            }
+        ByteBuffer out = ByteBuffer.allocate(BlockCompressor.outputBytes(block.remaining()));
+        BlockCompressor.Fragment f = BlockCompressor.compress(setting, block, out);
+        if (!f.raw()) {
+            bytes = out.limit(f.length());
+            codec = f.codec();
         }
         return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting, null, span);
     }

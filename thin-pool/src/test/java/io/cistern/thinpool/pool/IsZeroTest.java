@@ -4,10 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.thinpool.compress.Compression;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class IsZeroTest {
+    @Test
+    void aZeroBlocksChecksumIsTheChecksumOfItsZeros() {
+        for (int size : new int[] {1, 512, 4096, 4097, 131072, 1 << 20, 1 << 25}) {
+            int crc = io.cistern.thinpool.csum.Crc32c.of(ByteBuffer.allocate(size));
+            assertEquals(crc, BlockMap.zeroCrc(size), size + " bytes");
+            assertEquals(crc, BlockMap.zeroCrc(size), size + " bytes, cached");
+        }
+    }
+
+    @Test
+    void aBlockIsAHoleOnlyIfAllZerosWhateverItsChecksum() {
+        Compression off = Compression.parse("off");
+        assertEquals(null, Stored.of(ByteBuffer.allocateDirect(4096), off));
+        ByteBuffer one = ByteBuffer.allocate(4096).put(4095, (byte) 1);
+        assertEquals(4096, Stored.of(one, off).length());
+        assertEquals(null, Stored.of(ByteBuffer.allocate(8192), Compression.parse("lz4")));
+    }
+
     @Test
     void anyNonZeroByteBetweenPositionAndLimitCountsAndNothingOutside() {
         for (int size : new int[] {0, 1, 7, 4096, 65536, 65537, 131072, 1 << 20}) {
