@@ -319,7 +319,7 @@ final class BlockMap {
             return zeroCrcOf(length);
         }
         int crc = ZERO_CRCS.get(i);
-        if (crc == 0) { // no run of zero bytes has CRC32C 0 (it is 0 only for no bytes at all)
+        if (crc == 0) { // not computed yet (a size whose zeros summed to 0 would only be recomputed each time)
             crc = zeroCrcOf(length);
             ZERO_CRCS.set(i, crc);
         }
