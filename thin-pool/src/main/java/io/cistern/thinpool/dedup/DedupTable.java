@@ -22,9 +22,10 @@ import java.util.List;
  * together and a crash leaves all three consistent.
  *
  * <p>Beside the entry count the table keeps, in one key put in each batch by {@link #flush} just
- * before the commit, what {@code zpool list}'s DEDUP is made of: the stored bytes of its entries' blocks ({@code allocated}) and those bytes once
- * per map entry pointing at them ({@code referenced}); the writer reports the references it adds,
- * the pool every map entry it drops ({@link #referenceDropped}) and every copy it makes.
+ * before the commit, what {@code zpool list}'s DEDUP is made of: the stored bytes of its entries'
+ * blocks ({@code allocated}) and those bytes once per map entry pointing at them
+ * ({@code referenced}); the writer reports the references it adds, the pool every map entry it
+ * drops ({@link #referenceDropped}) and every copy it makes.
  *
  * <p>The cache mirrors the table as of the current batch (it is updated with each change), which
  * is right because a batch is never abandoned: the pool stops if a commit fails. It is allocated at

@@ -50,17 +50,28 @@ public final class Freelist {
     private void mark(Batch batch, long offset, long length, boolean allocated) {
         long first = offset / unit;
         long last = (offset + length) / unit;
-        for (long bit = first; bit < last; bit++) {
-            if (isSet(bits(batch, bit / BITS), (int) (bit % BITS)) == allocated) {
-                throw new IllegalStateException((allocated ? "double allocation" : "double free") + " of unit "
-                        + bit + " (byte offset " + bit * unit + ")");
+        for (long bit = first; bit < last; ) { // check every bit first, one chunk lookup per chunk
+            byte[] bits = bits(batch, bit / BITS);
+            for (long stop = chunkEnd(bit, last); bit < stop; bit++) {
+                if (isSet(bits, (int) (bit % BITS)) == allocated) {
+                    throw new IllegalStateException((allocated ? "double allocation" : "double free") + " of unit "
+                            + bit + " (byte offset " + bit * unit + ")");
+                }
             }
         }
-        for (long bit = first; bit < last; bit++) {
-            int i = (int) (bit % BITS);
-            bits(batch, bit / BITS)[i >>> 3] ^= (byte) (1 << (i & 7));
+        for (long bit = first; bit < last; ) {
+            byte[] bits = bits(batch, bit / BITS);
+            for (long stop = chunkEnd(bit, last); bit < stop; bit++) {
+                int i = (int) (bit % BITS);
+                bits[i >>> 3] ^= (byte) (1 << (i & 7));
+            }
         }
         marks++;
+    }
+
+    /** Where the run of bits from {@code bit} to {@code last} leaves {@code bit}'s chunk. */
+    private static long chunkEnd(long bit, long last) {
+        return Math.min(last, (bit / BITS + 1) * BITS);
     }
 
     /** The chunk's bits as the open batch has them, kept in {@link #pending} to be changed in place. */
