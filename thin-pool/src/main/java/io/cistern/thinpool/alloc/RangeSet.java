@@ -1,17 +1,14 @@
 package io.cistern.thinpool.alloc;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A set of byte ranges, kept coalesced so that memory follows the number of separate runs, not the
- * span they cover. Serves both sides of "space with storage behind it": a sparse file device's
- * ranges allocated and not punched since (it then skips fallocate for them), and the allocator's
- * free space that is still backed (handed out first).
+ * span they cover. A sparse file device keeps in one the ranges it allocated and has not punched
+ * since, and skips fallocate for them.
  *
- * <p>Thread-safety: synchronized; called about once per allocation and once per free run.
+ * <p>Thread-safety: synchronized; called about once per allocation and once per punch.
  */
 public final class RangeSet {
     /** start -> end (exclusive); no two touch or overlap. */
@@ -61,41 +58,6 @@ public final class RangeSet {
         }
         bytes -= removed;
         return removed;
-    }
-
-    /**
-     * The first run of at least {@code length} bytes that starts at or after {@code from}, else from
-     * the lowest on (so the search wraps around once), looking at {@code scan} runs at most; null if
-     * none of those holds it.
-     */
-    public synchronized Extent fit(long from, long length, int scan) {
-        if (bytes < length) {
-            return null;
-        }
-        int scanned = 0;
-        for (Map<Long, Long> part : List.of(runs.tailMap(from, true), runs.headMap(from, false))) {
-            for (Map.Entry<Long, Long> e : part.entrySet()) {
-                if (e.getValue() - e.getKey() >= length) {
-                    return new Extent(e.getKey(), e.getValue() - e.getKey());
-                }
-                if (++scanned == scan) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Removes up to {@code want} bytes from the highest end down; returns the ranges removed. */
-    public synchronized List<Extent> removeHighest(long want) {
-        List<Extent> out = new ArrayList<>();
-        while (want > 0 && !runs.isEmpty()) {
-            Map.Entry<Long, Long> last = runs.lastEntry();
-            long start = Math.max(last.getKey(), last.getValue() - want);
-            out.add(new Extent(start, last.getValue() - start));
-            want -= remove(start, last.getValue() - start);
-        }
-        return out;
     }
 
     /** Bytes in the set. */

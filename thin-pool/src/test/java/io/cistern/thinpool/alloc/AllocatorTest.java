@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -79,6 +80,20 @@ class AllocatorTest {
 
     @ParameterizedTest
     @MethodSource("names")
+    void findsBackedSpaceBehindManyUnbackedExtents(String name) {
+        Allocator a = fresh(name, 300);
+        a.allocate(300 * U, U);
+        a.release(250 * U, U, true);
+        assertEquals(List.of(new Extent(250 * U, U)), a.allocate(U, U)); // the backed cursor now stands at 251
+        for (long u = 100; u < 300; u += 2) {
+            a.release(u * U, U); // 100 separate unbacked units, punched
+        }
+        a.release(2 * U, U, true);
+        assertEquals(List.of(new Extent(2 * U, U)), a.allocate(U, U), "the backed unit, not the unbacked ones after the cursor");
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
     void gathersPiecesWhenFragmentedAndHonoursTheChunk(String name) {
         Allocator a = fresh(name, 64);
         a.allocate(64 * U, U);
@@ -123,27 +138,68 @@ class AllocatorTest {
         assertThrows(IllegalStateException.class, () -> a.initRmFree(5 * U, U));
     }
 
+    /**
+     * Random allocations, releases (backed or not) and unbacks against a model of units: nothing is
+     * handed out twice, an unback returns only backed free units, and the free, backed-free and
+     * free-run figures agree with the model after every step.
+     */
     @ParameterizedTest
     @MethodSource("names")
-    void randomAllocateReleaseNeverHandsOutTheSameUnitTwice(String name) {
-        Allocator a = fresh(name, 1024);
+    void randomAllocateReleaseUnbackAgreesWithAModel(String name) {
+        int units = 1024;
+        Allocator a = fresh(name, units);
         Random rnd = new Random(7);
         List<Extent> held = new ArrayList<>();
-        boolean[] used = new boolean[1100];
-        for (int i = 0; i < 2000; i++) {
-            if (rnd.nextBoolean() && !held.isEmpty()) {
+        boolean[] used = new boolean[units + 2];
+        BitSet backed = new BitSet();
+        for (int i = 0; i < 4000; i++) {
+            int op = rnd.nextInt(8);
+            if (op < 3 && !held.isEmpty()) {
                 Extent e = held.remove(rnd.nextInt(held.size()));
                 mark(used, e, false);
-                a.release(e.offset(), e.length());
+                boolean kept = rnd.nextBoolean();
+                a.release(e.offset(), e.length(), kept);
+                backed.set((int) (e.offset() / U), (int) (e.end() / U), kept);
+            } else if (op == 3) {
+                for (Extent e : a.unback((1 + rnd.nextInt(16)) * U)) {
+                    for (long u = e.offset() / U; u < e.end() / U; u++) {
+                        assertTrue(backed.get((int) u) && !used[(int) u], "unbacked unit " + u + " was backed and free");
+                        backed.clear((int) u);
+                    }
+                }
             } else {
-                for (Extent e : a.allocate((1 + rnd.nextInt(8)) * U, U)) {
+                long chunk = rnd.nextInt(4) == 0 ? 2 * U : U;
+                for (Extent e : a.allocate((1 + rnd.nextInt(8)) * chunk, chunk)) {
                     mark(used, e, true);
+                    backed.clear((int) (e.offset() / U), (int) (e.end() / U));
                     held.add(e);
                 }
             }
+            long heldBytes = held.stream().mapToLong(Extent::length).sum();
+            assertEquals(units * U - heldBytes, a.freeBytes(), "step " + i);
+            assertEquals(backed.cardinality() * U, a.backedFreeBytes(), "step " + i);
+            int at = 1 + rnd.nextInt(units);
+            int run = 0;
+            while (at + run <= units && !used[at + run]) {
+                run++;
+            }
+            assertEquals(run * U, a.freeRunAt(at * U), "free run at unit " + at + ", step " + i);
         }
-        long heldBytes = held.stream().mapToLong(Extent::length).sum();
-        assertEquals(1024 * U - heldBytes, a.freeBytes());
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void backedAndUnbackedNeighboursStayApartButMakeOneFreeRun(String name) {
+        Allocator a = fresh(name, 16);
+        a.allocate(16 * U, U);
+        a.release(U, 4 * U, true);
+        a.release(5 * U, 4 * U);
+        assertEquals(8 * U, a.freeRunAt(U));
+        assertEquals(4 * U, a.backedFreeBytes());
+        assertEquals(List.of(new Extent(U, 2 * U)), a.allocate(2 * U, U), "backed first");
+        assertEquals(2 * U, a.backedFreeBytes());
+        assertEquals(List.of(new Extent(5 * U, 4 * U)), a.allocate(4 * U, U), "no backed run holds 4 units");
+        assertEquals(2 * U, a.backedFreeBytes());
     }
 
     private static void mark(boolean[] used, Extent e, boolean value) {

@@ -26,21 +26,6 @@ class RangeSetTest {
         assertFalse(r.covers(15, 16));
     }
 
-    @Test
-    void fitsFromACursorWrappingOnceAndGivesUpTheHighestFirst() {
-        RangeSet r = new RangeSet();
-        r.add(0, 4);
-        r.add(10, 2);
-        r.add(20, 8);
-        assertEquals(new Extent(20, 8), r.fit(11, 3, 8), "the first run from the cursor that holds 3");
-        assertEquals(new Extent(0, 4), r.fit(21, 3, 8), "wraps to the lowest");
-        assertEquals(null, r.fit(10, 3, 1), "looks at one run only (10..12, too short)");
-        assertEquals(null, r.fit(0, 9, 8));
-        assertEquals(java.util.List.of(new Extent(20, 8), new Extent(11, 1)), r.removeHighest(9));
-        assertEquals(5, r.bytes());
-        assertTrue(r.covers(10, 1));
-    }
-
     /** Against a bitmap of units, through random adds and removes. */
     @Test
     void agreesWithABitmap() {
