@@ -14,7 +14,7 @@ import java.util.List;
  */
 public interface Allocator {
 
-    /** Allocation unit in bytes: every offset and length handed out is a multiple of it. */
+    /** Allocation unit in bytes, a power of two: every offset and length handed out is a multiple of it. */
     long unit();
 
     /**

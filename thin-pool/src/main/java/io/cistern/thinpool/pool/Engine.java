@@ -480,12 +480,12 @@ final class Engine implements AutoCloseable {
         if (flight != null) {
             return;
         }
-        recordFrees();
+        Frees frees = recordFrees();
         freelist.flush(batch);
         ddt.flush(batch);
         sentChanges += batch.changes();
         beforeCommit.run();
-        Flight f = new Flight(batch, dataWrites, deferredFrees, waiters, new CompletableFuture<>());
+        Flight f = new Flight(batch, dataWrites, frees, waiters, new CompletableFuture<>());
         flight = f;
         batch = new Batch(f.batch());
         dataWrites = new ArrayList<>();
@@ -511,16 +511,19 @@ final class Engine implements AutoCloseable {
     }
 
     /**
-     * Records the open batch's frees in the freelist, adjacent extents as one run: a 1 MiB overwrite
+     * Joins the open batch's frees into runs and records them in the freelist: a 1 MiB overwrite
      * frees 256 blocks with one update of a freelist key instead of 256. The bits need not be clear
-     * earlier: freed space is not allocatable before this batch lands.
+     * earlier: freed space is not allocatable before this batch lands. Returns the runs, which the
+     * allocator gets when the batch lands (sorted once per commit: sorting showed in profiles).
      */
-    private void recordFrees() {
-        List<Extent> all = new ArrayList<>(deferredFrees.punched());
-        all.addAll(deferredFrees.kept());
-        for (Extent run : runs(all)) {
-            freelist.release(batch, run.offset(), run.length());
+    private Frees recordFrees() {
+        Frees runs = new Frees(runs(deferredFrees.punched()), runs(deferredFrees.kept()));
+        for (List<Extent> side : List.of(runs.punched(), runs.kept())) {
+            for (Extent run : side) {
+                freelist.release(batch, run.offset(), run.length());
+            }
         }
+        return runs;
     }
 
     /** {@code extents} in offset order, those that follow each other joined into one run. */
@@ -547,10 +550,11 @@ final class Engine implements AutoCloseable {
      */
     private static long[] packed(List<Extent> extents, long unit) {
         long[] out = new long[extents.size()];
+        int shift = Long.numberOfTrailingZeros(unit); // a power of two: no division per extent
         for (int i = 0; i < out.length; i++) {
             Extent e = extents.get(i);
-            long units = e.length() / unit;
-            long at = e.offset() / unit;
+            long units = e.length() >>> shift;
+            long at = e.offset() >>> shift;
             if (units >= 1L << RUN_LENGTH_BITS || at >= 1L << (63 - RUN_LENGTH_BITS)) {
                 throw new IllegalStateException("extent " + e + " beyond the freelist's run encoding");
             }
@@ -589,11 +593,11 @@ final class Engine implements AutoCloseable {
     /** Punches and returns to the allocator the landed frees that no read in flight can see. */
     private void releaseFrees() {
         try {
-            Frees released = readers.releasable();
-            for (Extent run : runs(released.kept())) {
+            Frees released = readers.releasable(); // runs already, of one commit or more
+            for (Extent run : released.kept()) {
                 allocator.release(run.offset(), run.length(), true);
             }
-            for (Extent run : runs(released.punched())) { // one punch per run
+            for (Extent run : released.punched()) { // one punch per run
                 allocator.release(run.offset(), run.length());
                 device.punchHole(run.offset(), run.length());
             }
