@@ -1,6 +1,5 @@
 package io.cistern.thinpool.device;
 
-import io.cistern.thinpool.alloc.RangeSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

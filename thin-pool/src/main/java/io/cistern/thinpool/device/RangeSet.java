@@ -1,4 +1,4 @@
-package io.cistern.thinpool.alloc;
+package io.cistern.thinpool.device;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,18 +10,18 @@ import java.util.TreeMap;
  *
  * <p>Thread-safety: synchronized; called about once per allocation and once per punch.
  */
-public final class RangeSet {
+final class RangeSet {
     /** start -> end (exclusive); no two touch or overlap. */
     private final TreeMap<Long, Long> runs = new TreeMap<>();
     private long bytes;
 
-    public synchronized boolean covers(long offset, long length) {
+    synchronized boolean covers(long offset, long length) {
         Map.Entry<Long, Long> run = runs.floorEntry(offset);
         return run != null && run.getValue() >= offset + length;
     }
 
     /** Adds {@code [offset, offset + length)}, whatever of it is in the set already. */
-    public synchronized void add(long offset, long length) {
+    synchronized void add(long offset, long length) {
         long start = offset;
         long end = offset + length;
         remove(start, length);
@@ -39,7 +39,7 @@ public final class RangeSet {
     }
 
     /** Removes {@code [offset, offset + length)}; returns how many of those bytes were in the set. */
-    public synchronized long remove(long offset, long length) {
+    synchronized long remove(long offset, long length) {
         long to = offset + length;
         long removed = 0;
         Map.Entry<Long, Long> e = runs.lowerEntry(to);
@@ -61,12 +61,12 @@ public final class RangeSet {
     }
 
     /** Bytes in the set. */
-    public synchronized long bytes() {
+    synchronized long bytes() {
         return bytes;
     }
 
     /** Number of separate runs. */
-    public synchronized int runs() {
+    synchronized int runs() {
         return runs.size();
     }
 }

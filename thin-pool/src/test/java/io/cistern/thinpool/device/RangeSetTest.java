@@ -1,4 +1,4 @@
-package io.cistern.thinpool.alloc;
+package io.cistern.thinpool.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
