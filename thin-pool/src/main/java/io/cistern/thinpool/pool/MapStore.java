@@ -297,7 +297,25 @@ final class MapStore {
         } else {
             assert same(recs, overlapping(u.mapId, u.first, end)) : "map cache differs from the store at " + u.first;
         }
-        boolean[] cut = new boolean[u.n + 1]; // cut[k]: records are cut between blocks first+k-1 and first+k
+        boolean[] edge = new boolean[u.n + 1]; // where a piece that stays starts or ends
+        List<Piece> pieces = pieces(u, recs, cuts(u, recs), edge);
+        List<Added> added = cutAdded(u, edge);
+        Added[] newAt = new Added[u.n];
+        for (Added a : added) {
+            for (long b = a.first; b <= a.end(); b++) {
+                newAt[(int) (b - u.first)] = a;
+            }
+        }
+        for (Piece p : pieces) {
+            store(batch, u, p, newAt);
+        }
+        putAdded(batch, u, added);
+    }
+
+    /** cut[k]: the update cuts records between blocks first+k-1 and first+k (an added run or a removal starts there). */
+    private static boolean[] cuts(Update u, List<Rec> recs) {
+        long end = u.first + u.n;
+        boolean[] cut = new boolean[u.n + 1];
         for (Added a : u.added) {
             cut[(int) (a.first - u.first)] = true;
             cut[(int) (a.end() + 1 - u.first)] = true;
@@ -309,8 +327,16 @@ final class MapStore {
                 }
             }
         }
+        return cut;
+    }
+
+    /**
+     * The records cut into pieces that go or stay, marking in {@code edge} where those that stay begin
+     * and end; fails if the update removes a version that is not there.
+     */
+    private static List<Piece> pieces(Update u, List<Rec> recs, boolean[] cut, boolean[] edge) {
+        long end = u.first + u.n;
         List<Piece> pieces = new ArrayList<>();
-        boolean[] edge = new boolean[u.n + 1]; // where a piece that stays starts or ends
         int removed = 0;
         for (Rec r : recs) {
             int from = pieces.size();
@@ -338,16 +364,11 @@ final class MapStore {
             throw new IllegalStateException("map " + u.mapId + ": " + (removals - removed) + " of " + removals
                     + " versions to remove in blocks " + u.first + "+" + u.n + " do not exist");
         }
-        List<Added> added = cutAdded(u, edge);
-        Added[] newAt = new Added[u.n];
-        for (Added a : added) {
-            for (long b = a.first; b <= a.end(); b++) {
-                newAt[(int) (b - u.first)] = a;
-            }
-        }
-        for (Piece p : pieces) {
-            store(batch, u, p, newAt);
-        }
+        return pieces;
+    }
+
+    /** Puts the added records and tells the map cache of each new version. */
+    private void putAdded(Batch batch, Update u, List<Added> added) {
         for (Added a : added) {
             batch.put(Keys.map(u.mapId, a.end(), a.birth), a.record().encode());
             for (int i = 0; i < a.mappings.size(); i++) {

@@ -79,104 +79,170 @@ final class Writer {
      * on the device, completes.
      */
     CompletableFuture<Void> write(DatasetRecord h, long first, Stored[] blocks) {
+        Plan p = plan(h, first, blocks);
+        if (p.changes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Extent> extents = extentsFor(h, first, p);
+        Batch batch = engine.batch();
+        share(p, batch);
+        Run run = new Run();
+        Mapping[] placed = place(h, first, blocks.length, p, extents, batch, run);
+        if (p.dedup.active()) {
+            enter(p.changes, placed, batch);
+        }
+        run.flush();
+        p.charge(h);
+        catalog.touch(h);
+        space.checkThreshold();
+        return run.written();
+    }
+
+    /**
+     * What one write changes, worked out before anything is touched: the blocks' changes, how their
+     * new data is stored (packed fragments, raw blocks) and what the head's accounting gains.
+     */
+    private static final class Plan {
+        final List<Change> changes;
+        final Deduper.Write dedup;
+        final Packer packer;
+        final List<ByteBuffer> fragments = new ArrayList<>();
+        int rawBlocks;
+        List<Packer.PackedExtent> packed;
+        /** Fragments appended to the pool's open packed extent. */
+        int appended;
+        long dRef;
+        long dLogical;
+        long dLogicalUsed;
+        long dDataset;
+        long dSnap;
+        long dWritten;
+
+        Plan(int blocks, Deduper.Write dedup, Packer packer) {
+            this.changes = new ArrayList<>(blocks);
+            this.dedup = dedup;
+            this.packer = packer;
+        }
+
+        void charge(DatasetRecord h) {
+            h.referenced += dRef;
+            h.logicalReferenced += dLogical;
+            h.logicalUsed += dLogicalUsed;
+            h.usedByDataset += dDataset;
+            h.usedBySnapshots += dSnap;
+            h.written += dWritten;
+        }
+    }
+
+    /** Each block's change and the head's accounting deltas; the fragments sealed into packed extents. */
+    private Plan plan(DatasetRecord h, long first, Stored[] blocks) {
         int vbs = h.volblocksize;
         int n = blocks.length;
         boolean[] older = new boolean[n];
         BlockMap.Version[] curs = map.find(h.id, first, n, Long.MAX_VALUE, older);
         boolean inherits = h.originId != 0 || !h.externalOrigin.isEmpty();
         BlockMap.View[] shown = inherits ? map.inherited(h, first, n) : null;
-        Deduper.Write dedup = deduper.new Write(h);
-        List<Change> changes = new ArrayList<>(blocks.length);
-        long dRef = 0;
-        long dLogical = 0;
-        long dLogicalUsed = 0;
-        long dDataset = 0;
-        long dSnap = 0;
-        long dWritten = 0;
-        int rawBlocks = 0;
         int unit = (int) engine.allocator.unit();
         OpenExtent open = engine.openExtent;
-        Packer packer = new Packer(unit, maxPackedBytes(unit), open.isOpen() ? open.end() : Packer.NONE);
-        List<ByteBuffer> fragments = new ArrayList<>();
+        Plan p = new Plan(n, deduper.new Write(h),
+                new Packer(unit, maxPackedBytes(unit), open.isOpen() ? open.end() : Packer.NONE));
         for (int i = 0; i < n; i++) {
-            long block = first + i;
             Stored data = deduper.current(h, blocks[i]); // the settings may have changed since the caller stored it
             BlockMap.Version cur = curs[i];
             BlockMap.View inherited = inherits ? shown[i] : BlockMap.NOTHING;
             if (data == null && (cur == null ? !inherited.hasData() : cur.mapping().hole())) {
                 continue; // already reads as zeros
             }
-            Deduper.Match match = data == null ? Deduper.Match.NONE : dedup.match(changes.size(), data);
-            Change c = new Change(block, cur, older[i], inherited, data, match);
+            Deduper.Match match = data == null ? Deduper.Match.NONE : p.dedup.match(p.changes.size(), data);
+            Change c = new Change(first + i, cur, older[i], inherited, data, match);
             int newLen = data == null ? 0 : match.entry() != null ? match.entry().length()
-                    : match.twin() >= 0 ? changes.get(match.twin()).data().length() : data.length();
-            changes.add(c);
+                    : match.twin() >= 0 ? p.changes.get(match.twin()).data().length() : data.length();
+            p.changes.add(c);
             if (data != null && match.stores() && data.packed()) {
-                packer.add(newLen);
-                fragments.add(data.bytes());
+                p.packer.add(newLen);
+                p.fragments.add(data.bytes());
             } else if (data != null && match.stores()) {
-                rawBlocks++;
+                p.rawBlocks++;
             }
-            dRef += newLen - oldReferenced(c);
-            dLogical += (data == null ? 0 : vbs) - (shows(c) ? vbs : 0);
-            dLogicalUsed += data == null ? 0 : vbs;
-            dDataset += newLen;
-            dWritten += newLen;
+            p.dRef += newLen - oldReferenced(c);
+            p.dLogical += (data == null ? 0 : vbs) - (shows(c) ? vbs : 0);
+            p.dLogicalUsed += data == null ? 0 : vbs;
+            p.dDataset += newLen;
+            p.dWritten += newLen;
             if (cur != null) {
-                dDataset -= cur.mapping().length();
+                p.dDataset -= cur.mapping().length();
                 if (cur.birth() > h.latestSnapGen) {
-                    dWritten -= cur.mapping().length();
-                    dLogicalUsed -= cur.mapping().hole() ? 0 : vbs;
+                    p.dWritten -= cur.mapping().length();
+                    p.dLogicalUsed -= cur.mapping().hole() ? 0 : vbs;
                 } else {
-                    dSnap += cur.mapping().length();
+                    p.dSnap += cur.mapping().length();
                 }
             }
         }
-        if (changes.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<Packer.PackedExtent> packed = packer.seal(true);
-        int appended = !packed.isEmpty() && packed.get(0).continued() ? packed.get(0).slots().size() : 0;
-        long freed = freedBytes(h, changes, appended);
-        long reservationAfter = Math.max(0, h.refreservation - (h.written + dWritten));
-        long unfilled = reservationAfter - h.usedByRefreservation();
-        List<Extent> extents;
+        p.packed = p.packer.seal(true);
+        p.appended = !p.packed.isEmpty() && p.packed.get(0).continued() ? p.packed.get(0).slots().size() : 0;
+        return p;
+    }
+
+    /**
+     * The extents for the plan's raw blocks and new packed extents, charged against the head's
+     * reservation and what the write frees. Without room to leave a packed extent open, the packed
+     * extents are sealed again to only what the fragments use.
+     */
+    private List<Extent> extentsFor(DatasetRecord h, long first, Plan p) {
+        int unit = (int) engine.allocator.unit();
+        long freed = freedBytes(h, p.changes, p.appended);
+        long reservationAfter = Math.max(0, h.refreservation - (h.written + p.dWritten));
+        long charge = reservationAfter - h.usedByRefreservation() - freed;
         try {
-            extents = allocate(h, rawBlocks, vbs, packed, unit, first, unfilled - freed);
+            return allocate(h, p.rawBlocks, h.volblocksize, p.packed, unit, first, charge);
         } catch (PoolException e) {
-            if (e.kind() != PoolException.Kind.OUT_OF_SPACE || packed.equals(packer.seal(false))) {
+            if (e.kind() != PoolException.Kind.OUT_OF_SPACE || p.packed.equals(p.packer.seal(false))) {
                 throw e;
             }
-            packed = packer.seal(false); // too little room to leave an extent open: only what the fragments use
-            extents = allocate(h, rawBlocks, vbs, packed, unit, first, unfilled - freed);
+            p.packed = p.packer.seal(false);
+            return allocate(h, p.rawBlocks, h.volblocksize, p.packed, unit, first, charge);
         }
+    }
 
-        Batch batch = engine.batch();
-        for (Change c : changes) { // owners first: an old version dropped below must not free a block shared here
+    /** Owners first: an old version dropped below must not free a block shared here, nor the open extent appended to. */
+    private void share(Plan p, Batch batch) {
+        for (Change c : p.changes) {
             if (c.match().entry() != null) {
                 engine.refs.share(batch, c.match().entry().offset());
                 engine.ddt.shared(batch, c.match().entry().encode());
             }
         }
-        boolean appends = appended > 0;
-        if (appends) { // nor the open extent these fragments go to
-            engine.refs.share(batch, open.offset(), appended);
+        if (p.appended > 0) {
+            engine.refs.share(batch, engine.openExtent.offset(), p.appended);
         }
-        long gen = catalog.gen();
-        Run run = new Run();
-        int extent = 0;
-        long within = 0;
-        int fragment = 0;
+    }
+
+    /**
+     * Removes each block's old version and maps the new one: a table entry's block, a twin's, a slot
+     * of a packed extent or a block of the raw extents. Queues the data on {@code run}; returns where
+     * each change's data now is.
+     */
+    private Mapping[] place(DatasetRecord h, long first, int n, Plan p, List<Extent> extents, Batch batch, Run run) {
+        int vbs = h.volblocksize;
+        int unit = (int) engine.allocator.unit();
+        OpenExtent open = engine.openExtent;
+        boolean appends = p.appended > 0;
+        List<Packer.PackedExtent> packed = p.packed;
         List<Packer.Slot> slots = packed.stream().flatMap(e -> e.slots().stream()).toList();
         long[] packedAt = new long[packed.size()]; // device offset of each packed extent: the open one, then the new
         int newPacked = extents.size() - packed.size() + (appends ? 1 : 0); // allocated after the raw blocks
         for (int i = 0; i < packed.size(); i++) {
             packedAt[i] = appends && i == 0 ? open.offset() : extents.get(newPacked++).offset();
         }
-        Mapping[] placed = new Mapping[changes.size()];
+        long gen = catalog.gen();
+        int extent = 0;
+        long within = 0;
+        int fragment = 0;
+        Mapping[] placed = new Mapping[p.changes.size()];
         MapStore.Update update = new MapStore.Update(h.id, first, n);
-        for (int i = 0; i < changes.size(); i++) {
-            Change c = changes.get(i);
+        for (int i = 0; i < p.changes.size(); i++) {
+            Change c = p.changes.get(i);
             removeOld(h, c, gen, batch, update);
             Stored data = c.data();
             if (data == null) {
@@ -210,7 +276,7 @@ final class Writer {
         for (int i = 0; i < packed.size(); i++) {
             Packer.PackedExtent pe = packed.get(i);
             ByteBuffer out = ByteBuffer.allocate(pe.end() - pe.from());
-            packer.fill(pe, fragments, out);
+            p.packer.fill(pe, p.fragments, out);
             if (!pe.continued()) {
                 engine.refs.created(batch, packedAt[i], pe.slots().size());
             }
@@ -218,23 +284,11 @@ final class Writer {
         }
         if (!packed.isEmpty()) {
             Packer.PackedExtent last = packed.get(packed.size() - 1);
-            if ((long) last.units() * unit == packer.maxExtentBytes()) {
+            if ((long) last.units() * unit == p.packer.maxExtentBytes()) {
                 open.open(packedAt[packed.size() - 1], last.units(), last.end());
             }
         }
-        if (dedup.active()) {
-            enter(changes, placed, batch);
-        }
-        run.flush();
-        h.referenced += dRef;
-        h.logicalReferenced += dLogical;
-        h.logicalUsed += dLogicalUsed;
-        h.usedByDataset += dDataset;
-        h.usedBySnapshots += dSnap;
-        h.written += dWritten;
-        catalog.touch(h);
-        space.checkThreshold();
-        return run.written();
+        return placed;
     }
 
     /** Enters the blocks this write stored in the dedup table, then gives their twins in the write an owner each. */
