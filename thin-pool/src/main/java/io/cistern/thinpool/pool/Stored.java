@@ -58,7 +58,7 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
             bytes = out.limit(f.length());
             codec = f.codec();
         }
-        return new Stored(block, bytes, Crc32c.of(bytes.duplicate()), codec, setting, null, span);
+        return new Stored(block, bytes, Crc32c.of(bytes), codec, setting, null, span);
     }
 
     /** This block with its dedup hash. */

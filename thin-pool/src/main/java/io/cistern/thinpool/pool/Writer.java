@@ -197,10 +197,11 @@ final class Writer {
         try {
             return allocate(h, p.rawBlocks, h.volblocksize, p.packed, unit, first, charge);
         } catch (PoolException e) {
-            if (e.kind() != PoolException.Kind.OUT_OF_SPACE || p.packed.equals(p.packer.seal(false))) {
+            List<Packer.PackedExtent> tight = p.packer.seal(false);
+            if (e.kind() != PoolException.Kind.OUT_OF_SPACE || p.packed.equals(tight)) {
                 throw e;
             }
-            p.packed = p.packer.seal(false);
+            p.packed = tight;
             return allocate(h, p.rawBlocks, h.volblocksize, p.packed, unit, first, charge);
         }
     }
