@@ -86,7 +86,7 @@ final class Writer {
         List<Extent> extents = extentsFor(h, first, p);
         Batch batch = engine.batch();
         share(p, batch);
-        Run run = new Run();
+        WriteRun run = new WriteRun(engine);
         Mapping[] placed = place(h, first, blocks.length, p, extents, batch, run);
         if (p.dedup.active()) {
             enter(p.changes, placed, batch);
@@ -224,7 +224,7 @@ final class Writer {
      * of a packed extent or a block of the raw extents. Queues the data on {@code run}; returns where
      * each change's data now is.
      */
-    private Mapping[] place(DatasetRecord h, long first, int n, Plan p, List<Extent> extents, Batch batch, Run run) {
+    private Mapping[] place(DatasetRecord h, long first, int n, Plan p, List<Extent> extents, Batch batch, WriteRun run) {
         int vbs = h.volblocksize;
         int unit = (int) engine.allocator.unit();
         OpenExtent open = engine.openExtent;
@@ -353,63 +353,6 @@ final class Writer {
     private void commitIfLarge() {
         if (engine.batch().size() >= 1 << 16) {
             engine.commit();
-        }
-    }
-
-    /**
-     * Blocks bound for consecutive device offsets, written with one device write on a writer thread:
-     * straight from the caller's buffer while they lie next to each other in it (a run breaks where
-     * the caller's buffers do), else joined, for blocks that are copies already.
-     */
-    private final class Run {
-        private final List<ByteBuffer> blocks = new ArrayList<>();
-        private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
-        private long start;
-        private long end;
-        private ByteBuffer whole; // the caller's buffer the run lies in; null for a run of copies
-        private int from; // where the run starts in it
-        private int next; // where the next block must start in it
-
-        void add(long offset, ByteBuffer data, Stored.Span span) {
-            boolean continues = offset == end && (span == null ? whole == null
-                    : span.whole() == whole && span.at() == next);
-            if (!blocks.isEmpty() && !continues) {
-                flush();
-            }
-            if (blocks.isEmpty()) {
-                start = offset;
-                end = offset;
-                whole = span == null ? null : span.whole();
-                from = span == null ? 0 : span.at();
-                next = from;
-            }
-            next += data.remaining();
-            blocks.add(data);
-            end += data.remaining();
-        }
-
-        void flush() {
-            if (!blocks.isEmpty()) {
-                writes.add(engine.writeData(start, joined()));
-            }
-            blocks.clear();
-        }
-
-        /** The run as one buffer: a view of the caller's buffer if it lies in one, else a copy. */
-        private ByteBuffer joined() {
-            if (whole != null) {
-                return whole.slice(from, (int) (end - start));
-            }
-            if (blocks.size() == 1) {
-                return blocks.get(0).duplicate();
-            }
-            ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
-            blocks.forEach(b -> joined.put(b.duplicate()));
-            return joined.flip();
-        }
-
-        CompletableFuture<Void> written() {
-            return writes.size() == 1 ? writes.get(0) : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
         }
     }
 

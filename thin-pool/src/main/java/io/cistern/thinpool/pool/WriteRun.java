@@ -1,0 +1,68 @@
+package io.cistern.thinpool.pool;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Blocks bound for consecutive device offsets, written with one device write on a writer thread:
+ * straight from the caller's buffer while they lie next to each other in it (a run breaks where
+ * the caller's buffers do), else joined, for blocks that are copies already.
+ */
+final class WriteRun {
+    private final Engine engine;
+    private final List<ByteBuffer> blocks = new ArrayList<>();
+    private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
+    private long start;
+    private long end;
+    private ByteBuffer whole; // the caller's buffer the run lies in; null for a run of copies
+    private int from; // where the run starts in it
+    private int next; // where the next block must start in it
+
+    WriteRun(Engine engine) {
+        this.engine = engine;
+    }
+
+    void add(long offset, ByteBuffer data, Stored.Span span) {
+        boolean continues = offset == end && (span == null ? whole == null
+                : span.whole() == whole && span.at() == next);
+        if (!blocks.isEmpty() && !continues) {
+            flush();
+        }
+        if (blocks.isEmpty()) {
+            start = offset;
+            end = offset;
+            whole = span == null ? null : span.whole();
+            from = span == null ? 0 : span.at();
+            next = from;
+        }
+        next += data.remaining();
+        blocks.add(data);
+        end += data.remaining();
+    }
+
+    void flush() {
+        if (!blocks.isEmpty()) {
+            writes.add(engine.writeData(start, joined()));
+        }
+        blocks.clear();
+    }
+
+    /** The run as one buffer: a view of the caller's buffer if it lies in one, else a copy. */
+    private ByteBuffer joined() {
+        if (whole != null) {
+            return whole.slice(from, (int) (end - start));
+        }
+        if (blocks.size() == 1) {
+            return blocks.get(0).duplicate();
+        }
+        ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
+        blocks.forEach(b -> joined.put(b.duplicate()));
+        return joined.flip();
+    }
+
+    CompletableFuture<Void> written() {
+        return writes.size() == 1 ? writes.get(0) : CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+}
