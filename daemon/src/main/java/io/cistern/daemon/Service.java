@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code cistern run}: the daemon as a service. Starts it, tells systemd it is ready, and on SIGTERM
@@ -49,7 +50,12 @@ public final class Service {
             t.setContextClassLoader(Service.class.getClassLoader()); // made lazily, from the signal thread
             return t;
         });
-        Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(started.join(), systemd)));
+        SignalHandler before = Signal.handle(new Signal("HUP"), s -> reloader.execute(() -> reload(started.join(), systemd)));
+        if (before == SignalHandler.SIG_IGN) {
+            // The JVM keeps a signal ignored at exec ignored (nohup does that): no handler will run.
+            log.warn("SIGHUP was ignored when the daemon started (run under nohup?): kill -HUP will not reload"
+                    + " the configuration (`cistern reload` or POST /api/v1/reload still do)");
+        }
         Daemon daemon;
         try {
             daemon = Daemon.start(config, source);
