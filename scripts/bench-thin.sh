@@ -67,6 +67,7 @@ SIZE_MIB=${SIZE_MIB:-1024}
 BIG_GIB=${BIG_GIB:-16}
 SNAPS=${SNAPS:-5}
 PREWRITE=${PREWRITE:-1}
+[[ $PREWRITE =~ ^[01]$ ]] || { echo "bench-thin: PREWRITE must be 0 or 1" >&2; exit 2; }
 COUNT_4K=${COUNT_4K:-200000}
 COUNT_1M=${COUNT_1M:-2000}
 PORT=${PORT:-13283}

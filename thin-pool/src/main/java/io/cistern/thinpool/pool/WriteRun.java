@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Blocks bound for consecutive device offsets, written with one device write on a writer thread:
- * straight from the caller's buffer while they lie next to each other in it (a run breaks where
- * the caller's buffers do), else joined, for blocks that are copies already.
+ * Blocks bound for consecutive device offsets, written with one device write ({@link
+ * Engine#writeData}: on a writer thread, or on the metadata thread itself for a run of at most
+ * {@link Engine#INLINE_WRITE_BYTES}): straight from the caller's buffer while they lie next to each
+ * other in it (a run breaks where the caller's buffers do), else joined, for blocks that are copies
+ * already.
  */
 final class WriteRun {
     private final Engine engine;
