@@ -153,8 +153,25 @@ final class Engine implements AutoCloseable {
             this(new ArrayList<>(), new ArrayList<>());
         }
 
+        /** Most bytes one joined extent gets: far inside {@link #packed}'s length encoding. */
+        private static final long MAX_JOINED = 1L << 30;
+
         boolean isEmpty() {
             return punched.isEmpty() && kept.isEmpty();
+        }
+
+        /**
+         * Adds a freed extent on its side, joined to the last one there if it follows it: a 1 MiB
+         * overwrite frees 256 blocks back to back, which the commit would otherwise sort one by one.
+         */
+        void add(Extent e, boolean replaced) {
+            List<Extent> side = replaced ? kept : punched;
+            Extent last = side.isEmpty() ? null : side.get(side.size() - 1);
+            if (last != null && last.end() == e.offset() && last.length() + e.length() <= MAX_JOINED) {
+                side.set(side.size() - 1, new Extent(last.offset(), last.length() + e.length()));
+            } else {
+                side.add(e);
+            }
         }
 
         void addAll(Frees o) {
@@ -401,7 +418,7 @@ final class Engine implements AutoCloseable {
         }
         ddt.extentFreed(batch, e.offset()); // the freelist records it at commit (recordFrees)
         openExtent.freed(e.offset());
-        (replaced ? deferredFrees.kept() : deferredFrees.punched()).add(e);
+        deferredFrees.add(e, replaced);
         deferredBytes += e.length();
         liveBytes -= e.length();
     }
