@@ -153,7 +153,7 @@ final class Engine implements AutoCloseable {
             this(new ArrayList<>(), new ArrayList<>());
         }
 
-        /** Most bytes one joined extent gets: far inside {@link #packed}'s length encoding. */
+        /** Most bytes one joined extent gets: far inside {@link Engine#packed}'s length encoding. */
         private static final long MAX_JOINED = 1L << 30;
 
         boolean isEmpty() {
