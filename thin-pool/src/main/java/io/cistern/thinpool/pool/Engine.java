@@ -471,6 +471,7 @@ final class Engine implements AutoCloseable {
         }
         if (failure == null) {
             commit();
+            punchBackedFree();
         }
         if (background != null) {
             background.done().completeExceptionally(new PoolException(PoolException.Kind.CLOSED,
@@ -633,6 +634,21 @@ final class Engine implements AutoCloseable {
             }
         } catch (IOException e) {
             fail(e, List.of());
+        }
+    }
+
+    /**
+     * At close, gives the layer below back the free space it still backs (see {@link Frees}): the
+     * next open cannot tell it from space never written, so it would stay in the pool file, unused
+     * until the allocator's cursor came round to it.
+     */
+    private void punchBackedFree() {
+        try {
+            for (Extent e : allocator.unback(allocator.backedFreeBytes())) {
+                device.punchHole(e.offset(), e.length());
+            }
+        } catch (IOException e) {
+            LOG.warn("could not give back the pool's free space at close (it is reused as it is)", e);
         }
     }
 

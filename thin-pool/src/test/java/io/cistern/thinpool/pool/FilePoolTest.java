@@ -119,6 +119,30 @@ class FilePoolTest {
     }
 
     /**
+     * Free space kept backed for the next overwrites is punched at close: the next open takes all
+     * free space for unwritten, so the file would otherwise keep it until the allocator reached it.
+     */
+    @Test
+    void closeGivesBackTheFreeSpaceKeptBacked() throws Exception {
+        Path file = dir.resolve("pool.img");
+        Path meta = dir.resolve("meta");
+        try (Pool pool = Pool.createOnFile(file, 512 * MiB, false, meta, PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(128 * MiB));
+            v.write(0, random(1, (int) (32 * MiB)), true).join();
+            v.write(0, random(2, (int) (32 * MiB)), true).join(); // frees 32 MiB, below the backed floor
+            v.flush().join();
+            v.flush().join();
+            assertTrue(allocatedBytes(file) >= 63 * MiB, "the freed 32 MiB were punched before close: "
+                    + allocatedBytes(file));
+        }
+        assertTrue(allocatedBytes(file) <= 34 * MiB, "close kept the freed space: " + allocatedBytes(file));
+        try (Pool pool = Pool.openDevice(file, meta, PoolConfig.defaults())) {
+            Volume v = pool.volume("v");
+            assertArrayEquals(bytes(random(2, (int) (32 * MiB))), bytes(v.read(0, (int) (32 * MiB)).join()));
+        }
+    }
+
+    /**
      * Freed space is allocatable only after a commit: a stream of overwrites commits as often as it
      * frees {@link Engine#COMMIT_FREED_BYTES}, not only once an interval, so the file stays near the
      * live size instead of growing by all the interval's writes.
