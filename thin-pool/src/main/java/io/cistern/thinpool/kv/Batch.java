@@ -1,10 +1,6 @@
 package io.cistern.thinpool.kv;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,7 +13,7 @@ import java.util.function.BiConsumer;
  */
 public final class Batch {
     private static final byte[] DELETED = new byte[0];
-    private final TreeMap<byte[], byte[]> ops = new TreeMap<>(Arrays::compareUnsigned);
+    private final SortedOps ops = new SortedOps();
     private volatile Batch parent;
     private long changes;
 
@@ -51,7 +47,7 @@ public final class Batch {
     }
 
     public boolean isEmpty() {
-        return ops.isEmpty();
+        return ops.size() == 0;
     }
 
     public int size() {
@@ -75,41 +71,43 @@ public final class Batch {
 
     /** Keys in {@code [from, to)} as they will be after this batch is applied to {@code store}. */
     public KeyValueStore.Cursor scan(KeyValueStore store, byte[] from, byte[] to) {
-        NavigableMap<byte[], byte[]> mine = ops.subMap(from, true, to, false);
+        SortedOps.Cursor mine = ops.range(from, to);
         Batch p = parent;
         KeyValueStore.Cursor base = p != null ? p.scan(store, from, to) : store.scan(from, to);
-        return mine.isEmpty() ? base : new Merged(mine.entrySet().iterator(), base);
+        return mine.next() ? new Merged(mine, base) : base;
     }
 
     /** Batch entries over store entries; a batch delete hides the store's key. */
     private static final class Merged implements KeyValueStore.Cursor {
-        private final Iterator<Map.Entry<byte[], byte[]>> mine;
+        private final SortedOps.Cursor mine;
         private final KeyValueStore.Cursor base;
-        private Map.Entry<byte[], byte[]> m;
+        private boolean mineValid;
         private boolean baseValid;
         private byte[] key;
         private byte[] value;
 
-        Merged(Iterator<Map.Entry<byte[], byte[]>> mine, KeyValueStore.Cursor base) {
+        /** {@code mine} already on its first entry. */
+        Merged(SortedOps.Cursor mine, KeyValueStore.Cursor base) {
             this.mine = mine;
             this.base = base;
-            this.m = mine.hasNext() ? mine.next() : null;
+            this.mineValid = true;
             this.baseValid = base.next();
         }
 
         @Override
         public boolean next() {
-            while (m != null || baseValid) {
-                int c = m == null ? 1 : !baseValid ? -1 : Arrays.compareUnsigned(m.getKey(), base.key());
+            while (mineValid || baseValid) {
+                int c = !mineValid ? 1 : !baseValid ? -1 : Arrays.compareUnsigned(mine.key(), base.key());
                 if (c <= 0) {
-                    Map.Entry<byte[], byte[]> e = m;
-                    m = mine.hasNext() ? mine.next() : null;
+                    byte[] k = mine.key();
+                    byte[] v = mine.value();
+                    mineValid = mine.next();
                     if (c == 0) {
                         baseValid = base.next();
                     }
-                    if (e.getValue() != DELETED) {
-                        key = e.getKey();
-                        value = e.getValue();
+                    if (v != DELETED) {
+                        key = k;
+                        value = v;
                         return true;
                     }
                 } else {
