@@ -2,7 +2,10 @@
 // metadata, as the daemon runs it) with a 1 GiB sparse 4 KiB volume, compression and dedup off, filled
 // with 1 MiB writes, then PASSES passes of one case, each ending with a flush:
 //   seq   1 GiB of 1 MiB overwrites in order, 8 in flight (bench-thin's "1 MiB sequential write");
-//   rand  200,000 4 KiB overwrites at a prime stride, 32 in flight (its "4 KiB random write").
+//   rand  200,000 4 KiB overwrites at a prime stride, 32 in flight (its "4 KiB random write");
+//   snap  rand after a snapshot taken before each pass (its "overwrite after a snapshot": every write
+//         keeps the old block for the snapshot, a dead-list entry, and frees nothing); the previous
+//         pass's snapshot is destroyed first, untimed.
 // Prints, per pass, the wall time and the CPU each pool thread used (ThreadMXBean), then the median over
 // the passes after the first two (the first rand pass also splits the fill's 1 MiB runs, and the JIT is
 // still compiling). The metadata thread ("pool-NAME") is the one to watch: it is single, so its time
@@ -10,7 +13,7 @@
 // Java's source-file mode:
 //
 //   mvn -q -o -pl thin-pool compile dependency:build-classpath -Dmdep.outputFile=build/classpath
-//   java -cp thin-pool/build/classes:$(cat thin-pool/build/classpath) bench/WriteCost.java seq|rand [PASSES] [DIR]
+//   java -cp thin-pool/build/classes:$(cat thin-pool/build/classpath) bench/WriteCost.java seq|rand|snap [PASSES] [DIR]
 //
 // DIR (default /dev/shm) takes the pool file and its metadata; both are removed at the end.
 // Not part of the product.
@@ -43,8 +46,8 @@ public class WriteCost {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "seq";
-        if (!mode.equals("seq") && !mode.equals("rand")) {
-            throw new IllegalArgumentException("mode must be seq or rand: " + mode);
+        if (!List.of("seq", "rand", "snap").contains(mode)) {
+            throw new IllegalArgumentException("mode must be seq, rand or snap: " + mode);
         }
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         Path dir = Files.createTempDirectory(Path.of(args.length > 2 ? args[2] : "/dev/shm"), "writecost");
@@ -58,6 +61,12 @@ public class WriteCost {
             pass(v, "seq", data);
             pool.flush().join();
             for (int p = 0; p < passes; p++) {
+                if (mode.equals("snap")) { // one snapshot at a time: the pool holds the volume twice at most
+                    if (p > 0) {
+                        pool.destroy("v@s" + (p - 1), false);
+                    }
+                    pool.snapshot("v", "s" + p);
+                }
                 Map<String, Long> before = cpu(threads);
                 long start = System.nanoTime();
                 pass(v, mode, data);
