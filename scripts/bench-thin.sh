@@ -32,7 +32,8 @@
 #
 # Both LUNs of phase A sit on written pages: the file LUN is filled from /dev/urandom, and the thin
 # pool's file is written with zeros from its second MiB to its end (the first MiB holds the 4 KiB
-# label; the rest of it stays sparse) right after the pool is created, before any volume holds data. This VM's host backs guest memory lazily: a tmpfs page the guest has not touched lately costs
+# label; the rest of it stays sparse) right after the pool is created, before any volume holds data.
+# This VM's host backs guest memory lazily: a tmpfs page the guest has not touched lately costs
 # a host fault on first write (the device probe below measures it, 350-450 MB/s against ~4000 over
 # written pages), and without the pre-write only the thin side paid it. PREWRITE=0 leaves the pool
 # file sparse, as runs before session 11 did.
