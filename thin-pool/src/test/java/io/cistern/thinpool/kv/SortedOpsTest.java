@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,13 +44,22 @@ class SortedOpsTest {
         return k;
     }
 
+    /**
+     * 33-byte keys like a dead-list entry's (type, map, generation, block, birth) with blocks and
+     * births from a small range: the keys of a leaf share more than the 24 bytes kept as words for
+     * the upper level, so a search must read the keys themselves there.
+     */
+    private static byte[] deadKey(Random r) {
+        return ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(r.nextInt(600)).putLong(r.nextInt(40)).array();
+    }
+
     private static final byte[] BASE = "M\u0000\u0000\u0000\u0000\u0000\u0000\u0001\u0007block:".getBytes(StandardCharsets.ISO_8859_1);
 
     @Test
     void behavesAsASortedMap() {
         for (int seed = 0; seed < 40; seed++) {
             Random r = new Random(seed);
-            Function<Random, byte[]> keys = seed % 2 == 1 ? SortedOpsTest::longKey : SortedOpsTest::key;
+            Function<Random, byte[]> keys = seed % 3 == 0 ? SortedOpsTest::key : seed % 3 == 1 ? SortedOpsTest::longKey : SortedOpsTest::deadKey;
             SortedOps ops = new SortedOps();
             TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
             int puts = 1 + r.nextInt(20_000);
@@ -79,6 +89,29 @@ class SortedOpsTest {
             }
             check(ops, model, new Random(1), SortedOpsTest::key);
         }
+    }
+
+    /**
+     * Keys below every other, put into the first leaf when its keys share more than the leading
+     * bytes kept as words: one that differs from them only past those bytes, and one that is a
+     * prefix of them ending before a nonzero byte the words hold.
+     */
+    @Test
+    void findsKeysBelowALeafWhoseKeysShareALongPrefix() {
+        SortedOps ops = new SortedOps();
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        for (int birth = 1000; birth < 1300; birth++) { // splits: a leaf learns its whole prefix then
+            byte[] k = ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(1L << 32).putLong(birth).array();
+            ops.put(k, k);
+            model.put(k, k);
+        }
+        byte[] low = ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(1L << 32).putLong(5).array();
+        byte[] prefix = Arrays.copyOf(low, 18);
+        for (byte[] k : List.of(low, prefix)) {
+            ops.put(k, k);
+            model.put(k, k);
+        }
+        check(ops, model, new Random(2), SortedOpsTest::deadKey);
     }
 
     @Test
