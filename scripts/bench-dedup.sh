@@ -23,13 +23,15 @@
 #
 # Environment: SHM_DIR (/dev/shm), REPEATS (5), COUNT_READ (100000), COUNT_WRITE (100000),
 #   WARM_MIB (the image's size; 0: no warm-up), PORT (13293), CASE_TIMEOUT (300 s), DEDUP (on),
-#   CISTERN_JAVA_OPTS (daemon JVM options).
+#   CISTERN_JAVA_OPTS (daemon JVM options), CISTERN_MALLOC (jemalloc when installed, as bin/cistern; glibc).
 # Needs qemu-img, qemu-nbd, fio (Debian packages qemu-utils, fio), iscsi-inq (libiscsi-bin), python3.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/bench-lib.sh
 . "$ROOT/scripts/bench-lib.sh"
+# shellcheck source=bin/malloc-env
+. "$ROOT/bin/malloc-env"   # the daemon's allocator, as bin/cistern runs it
 REPEATS=${REPEATS:-5}
 OUT=""
 while [[ $# -gt 1 ]]; do
@@ -126,7 +128,7 @@ cistern {
 }
 CONF
     # shellcheck disable=SC2086  # CISTERN_JAVA_OPTS may hold several options
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${CISTERN_JAVA_OPTS:-} -jar "$JAR" run --config "$W/cistern.conf" \
+    cistern_malloc_env exec java ${CISTERN_JAVA_OPTS:-} -jar "$JAR" run --config "$W/cistern.conf" \
         </dev/null >"$W/daemon.log" 2>&1 &
     DAEMON_PID=$!
     local i
@@ -219,5 +221,5 @@ done
         echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | **$ratio** | >= $goal | $(verdict "$ratio" "$goal") |"
     done
     echo
-    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s."
+    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_env bash -c 'if [[ -n ${LD_PRELOAD:-} ]]; then echo jemalloc; else echo "glibc malloc, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"; fi')."
 } | tee ${OUT:+"$OUT"}
