@@ -50,7 +50,17 @@ class SortedOpsTest {
      * the upper level, so a search must read the keys themselves there.
      */
     private static byte[] deadKey(Random r) {
-        return ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(r.nextInt(600)).putLong(r.nextInt(40)).array();
+        return deadKey(r.nextInt(600), r.nextInt(40));
+    }
+
+    private static byte[] deadKey(long block, long birth) {
+        return ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(block).putLong(birth).array();
+    }
+
+    /** The same put into the map under test and its model. */
+    private static void put(SortedOps ops, TreeMap<byte[], byte[]> model, byte[] key, byte[] value) {
+        ops.put(key, value);
+        model.put(key, value);
     }
 
     private static final byte[] BASE = "M\u0000\u0000\u0000\u0000\u0000\u0000\u0001\u0007block:".getBytes(StandardCharsets.ISO_8859_1);
@@ -66,8 +76,7 @@ class SortedOpsTest {
             for (int i = 0; i < puts; i++) {
                 byte[] k = keys.apply(r);
                 byte[] v = new byte[] {(byte) i, (byte) (i >> 8)};
-                ops.put(k, v);
-                model.put(k, v);
+                put(ops, model, k, v);
                 if (i % 997 == 0) {
                     check(ops, model, r, keys);
                 }
@@ -84,8 +93,7 @@ class SortedOpsTest {
             for (int i = 0; i < 10 * SortedOps.LEAF + 3; i++) {
                 int n = reverse ? 100_000 - i : i;
                 byte[] k = new byte[] {(byte) (n >> 16), (byte) (n >> 8), (byte) n};
-                ops.put(k, k);
-                model.put(k, k);
+                put(ops, model, k, k);
             }
             check(ops, model, new Random(1), SortedOpsTest::key);
         }
@@ -101,15 +109,13 @@ class SortedOpsTest {
         SortedOps ops = new SortedOps();
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
         for (int birth = 1000; birth < 1300; birth++) { // splits: a leaf learns its whole prefix then
-            byte[] k = ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(1L << 32).putLong(birth).array();
-            ops.put(k, k);
-            model.put(k, k);
+            byte[] k = deadKey(1L << 32, birth);
+            put(ops, model, k, k);
         }
-        byte[] low = ByteBuffer.allocate(33).put((byte) 'K').putLong(3).putLong(7).putLong(1L << 32).putLong(5).array();
+        byte[] low = deadKey(1L << 32, 5);
         byte[] prefix = Arrays.copyOf(low, 18);
         for (byte[] k : List.of(low, prefix)) {
-            ops.put(k, k);
-            model.put(k, k);
+            put(ops, model, k, k);
         }
         check(ops, model, new Random(2), SortedOpsTest::deadKey);
     }
