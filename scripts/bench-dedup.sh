@@ -221,5 +221,5 @@ done
         echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | **$ratio** | >= $goal | $(verdict "$ratio" "$goal") |"
     done
     echo
-    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_env bash -c 'if [[ -n ${LD_PRELOAD:-} ]]; then echo jemalloc; else echo "glibc malloc, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"; fi')."
+    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name)."
 } | tee ${OUT:+"$OUT"}

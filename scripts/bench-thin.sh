@@ -369,7 +369,7 @@ report() {
     echo "## Thin pool (issue 3): run of $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(free -h | awk '/^Mem:/ { print $2 }') RAM, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-    echo "- daemon allocator: $(cistern_malloc_env bash -c 'if [[ -n ${LD_PRELOAD:-} ]]; then echo "jemalloc ($LD_PRELOAD, MALLOC_CONF=$MALLOC_CONF)"; else echo "glibc malloc, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"; fi')"
+    echo "- daemon allocator: $(cistern_malloc_name)"
     echo "- client: $(dpkg-query -W -f '${Package} ${Version}' qemu-utils 2>/dev/null); commit $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "- command: \`scripts/bench-thin.sh --repeats $REPEATS$( (( ONLY_BIG )) && echo ' --only-big')$( (( SKIP_BIG )) && echo ' --skip-big')\` (SIZE_MIB=$SIZE_MIB BIG_GIB=$BIG_GIB SNAPS=$SNAPS COUNT_4K=$COUNT_4K COUNT_1M=$COUNT_1M CISTERN_JAVA_OPTS='${CISTERN_JAVA_OPTS:-}'), $(( $(date +%s) - START )) s"
     echo
