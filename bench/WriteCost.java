@@ -5,7 +5,9 @@
 //   rand  200,000 4 KiB overwrites at a prime stride, 32 in flight (its "4 KiB random write");
 //   snap  rand after a snapshot taken before each pass (its "overwrite after a snapshot": every write
 //         keeps the old block for the snapshot, a dead-list entry, and frees nothing); the previous
-//         pass's snapshot is destroyed first, untimed.
+//         pass's snapshot is destroyed first, untimed;
+//   fragread  1 GiB of 1 MiB reads in order, 8 in flight, after one untimed rand pass scattered the
+//         volume (its "1 MiB read after the random writes": 256 blocks from all over the pool per read).
 // Prints, per pass, the wall time and the CPU each pool thread used (ThreadMXBean), then the median over
 // the passes after the first two (the first rand pass also splits the fill's 1 MiB runs, and the JIT is
 // still compiling). The metadata thread ("pool-NAME") is the one to watch: it is single, so its time
@@ -46,8 +48,8 @@ public class WriteCost {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "seq";
-        if (!List.of("seq", "rand", "snap").contains(mode)) {
-            throw new IllegalArgumentException("mode must be seq, rand or snap: " + mode);
+        if (!List.of("seq", "rand", "snap", "fragread").contains(mode)) {
+            throw new IllegalArgumentException("mode must be seq, rand, snap or fragread: " + mode);
         }
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         Path dir = Files.createTempDirectory(Path.of(args.length > 2 ? args[2] : "/dev/shm"), "writecost");
@@ -59,6 +61,9 @@ public class WriteCost {
             new Random(1).nextBytes(bytes);
             ByteBuffer data = ByteBuffer.wrap(bytes);
             pass(v, "seq", data);
+            if (mode.equals("fragread")) {
+                pass(v, "rand", data);
+            }
             pool.flush().join();
             for (int p = 0; p < passes; p++) {
                 if (mode.equals("snap")) { // one snapshot at a time: the pool holds the volume twice at most
@@ -92,15 +97,22 @@ public class WriteCost {
     }
 
     private static void pass(Volume v, String mode, ByteBuffer data) {
-        boolean seq = mode.equals("seq");
+        boolean seq = mode.equals("seq") || mode.equals("fragread");
         int depth = seq ? 8 : 32;
         long writes = seq ? VOLUME >> 20 : RANDOM_WRITES;
         Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        ByteBuffer[] readInto = new ByteBuffer[depth]; // reused: slot i % depth is free once depth are in flight
         for (long i = 0; i < writes; i++) {
             if (inFlight.size() == depth) {
                 inFlight.poll().join();
             }
-            if (seq) {
+            if (mode.equals("fragread")) {
+                int slot = (int) (i % depth);
+                if (readInto[slot] == null) {
+                    readInto[slot] = ByteBuffer.allocateDirect(1 << 20);
+                }
+                inFlight.add(v.read(i << 20, readInto[slot].clear()));
+            } else if (seq) {
                 inFlight.add(v.write(i << 20, data.duplicate(), false));
             } else {
                 long block = i * PRIME % (VOLUME >> 12);

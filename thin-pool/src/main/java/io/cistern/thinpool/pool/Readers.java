@@ -52,10 +52,10 @@ final class Readers implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         threads.execute(() -> {
             T value = null;
-            Exception error = null;
+            Throwable error = null;
             try {
                 value = read.call();
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // an Error too: a read that is never answered hangs its initiator
                 error = e;
             }
             unpin(pinned); // before the caller hears of it: what it does next must not find a stale pin

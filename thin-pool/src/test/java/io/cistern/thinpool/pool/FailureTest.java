@@ -6,6 +6,7 @@ import static io.cistern.thinpool.pool.TestPools.bytes;
 import static io.cistern.thinpool.pool.TestPools.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cistern.thinpool.device.MemoryDevice;
@@ -18,15 +19,19 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failures in the middle of things: nothing stored is lost, nothing half-made is committed. */
 class FailureTest {
 
-    /** A memory device whose data writes fail once armed. */
+    /** A memory device whose data writes fail once armed, and whose next read can end in an Error. */
     static final class FailingDevice extends MemoryDevice {
         volatile boolean failWrites;
+        volatile boolean errorOnNextRead;
 
         FailingDevice(long size) {
             super(size);
@@ -38,6 +43,33 @@ class FailureTest {
                 throw new java.io.UncheckedIOException(new IOException("injected write error"));
             }
             super.write(offset, src);
+        }
+
+        @Override
+        public synchronized void read(long offset, ByteBuffer dst) {
+            if (errorOnNextRead) {
+                errorOnNextRead = false;
+                throw new InternalError("injected");
+            }
+            super.read(offset, dst);
+        }
+    }
+
+    /**
+     * A read that ends in an Error rather than an exception (a JVM InternalError, a StackOverflowError)
+     * still answers: its initiator gets an error instead of waiting for ever, and the pool goes on.
+     */
+    @Test
+    void aReadEndingInAnErrorIsAnsweredAndThePoolGoesOn() throws Exception {
+        FailingDevice device = new FailingDevice(32 * MiB);
+        try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(MiB));
+            v.write(0, random(1, 8192), false).join();
+            device.errorOnNextRead = true;
+            CompletableFuture<ByteBuffer> read = v.read(0, 4096);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(30, TimeUnit.SECONDS));
+            assertEquals("injected", e.getCause().getMessage());
+            assertArrayEquals(bytes(random(1, 8192)), bytes(v.read(0, 8192).join()));
         }
     }
 
