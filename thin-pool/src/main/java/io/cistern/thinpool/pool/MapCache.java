@@ -13,36 +13,45 @@ import io.cistern.thinpool.meta.Mapping;
  * each block version it adds or removes here ({@link #added}, {@link #removed}). Commits only move changes
  * from a batch into the store, so they change nothing a scan sees; a failed operation stops the pool.
  *
- * <p>Layout: an open-addressing table (linear probing) of primitive keys, each entry's versions
- * packed into one {@code long[]} of {@link #WORDS} longs per version, and CLOCK instead of LRU
- * order. An overwrite that replaces a version of the same birth (the common case) rewrites longs
- * in place, so it stores no reference into the old generation: an earlier cache of map entries and
- * version objects in an access-ordered LinkedHashMap cost G1 0.3-0.5 s of card refinement per 200k
+ * <p>Layout: an open-addressing table (linear probing) in one {@code long[]}, {@link #SLOT} longs
+ * per slot: the key (map id + 1, block) and, inline, the entry's version when it has exactly one,
+ * which is the common case (four longs: birth; offset; length and crc; fragment offset, extent
+ * units, codec, alone). An entry of several versions keeps them all in a {@code long[]} of its own
+ * beside the table. CLOCK instead of LRU order. The blocks of a run of {@link #GROUP} hash to
+ * adjacent slots, so the 256 blocks of a 1 MiB write are 16 stretches of memory, read in order:
+ * with each version in an array of its own, the lookups of a 1 MiB overwrite spent half their
+ * time waiting for those arrays (session 15). An overwrite that replaces a version of the same
+ * birth rewrites longs in place and stores no reference into the old generation: an earlier cache
+ * of objects in an access-ordered LinkedHashMap cost G1 0.3-0.5 s of card refinement per 200k
  * 4 KiB writes, and as much per 4000 MiB of 1 MiB writes.
  *
  * <p>Thread-safety: none; the pool's metadata thread only.
  */
 final class MapCache {
-    /**
-     * Heap bytes per cached entry of one version, at most: four table slots (the table is at most
-     * half full, and doubles) of 21 bytes, and a 48-byte {@code long[4]}.
-     */
-    static final int ENTRY_BYTES = 4 * 21 + 48;
-    static final BlockMap.Version[] NONE = new BlockMap.Version[0];
-    private static final long[] EMPTY = new long[0];
+    /** Longs per slot: map id + 1 (0: a free slot), block, then one version's {@link #WORDS}. */
+    private static final int SLOT = 6;
     /** Longs per version: birth; offset; length and crc; fragment offset, extent units, codec, alone. */
     private static final int WORDS = 4;
+    /**
+     * Heap bytes per cached entry of one version, at most: four table slots (the table is at most
+     * half full, and doubles) of {@link #SLOT} longs, a reference and a CLOCK bit.
+     */
+    static final int ENTRY_BYTES = 4 * (SLOT * 8 + 4 + 1);
+    static final BlockMap.Version[] NONE = new BlockMap.Version[0];
+    /** In a slot's last word (its version's packed word): the slot holds one version inline. */
+    private static final long ONE = 1L << 63;
+    /** In a slot's last word: the slot's versions, two or more, are in {@link #more}. */
+    private static final long MANY = 1L << 62;
     private static final int FIRST_SLOTS = 1024;
     private static final int GROUP = 16;
-    private static final int MAX_CAPACITY = 1 << 29;
+    private static final int MAX_CAPACITY = 1 << 27; // slots, up to four per entry, times SLOT: an int index
     private static final Codec[] CODECS = Codec.values();
 
     private final int capacity;
     private final int maxSlots;
-    /** mapId + 1 per slot; 0: a free slot. */
-    private long[] mapIds;
-    private long[] blocks;
-    private long[][] versions;
+    private long[] table;
+    /** Per slot: its versions when they are two or more, newest first; else null. */
+    private long[][] more;
     /** CLOCK's bit: used since the hand last passed. */
     private boolean[] used;
     private int mask;
@@ -78,16 +87,18 @@ final class MapCache {
             misses++;
             return null;
         }
-        long[] w = versions[at];
-        for (int i = WORDS - 1; aloneOnly && i < w.length; i += WORDS) {
-            if ((w[i] & 1) == 0) {
-                misses++;
-                return null;
-            }
+        long last = table[at * SLOT + SLOT - 1];
+        long[] w = (last & MANY) != 0 ? more[at] : null;
+        if (aloneOnly && (w != null ? !allAlone(w) : (last & ONE) != 0 && (last & 1) == 0)) {
+            misses++;
+            return null;
         }
         hits++;
         used[at] = true;
-        if (w.length == 0) {
+        if ((last & ONE) != 0) {
+            return new BlockMap.Version[] {decode(table, at * SLOT + 2)};
+        }
+        if (w == null) {
             return NONE;
         }
         BlockMap.Version[] out = new BlockMap.Version[w.length / WORDS];
@@ -97,20 +108,35 @@ final class MapCache {
         return out;
     }
 
+    private static boolean allAlone(long[] w) {
+        for (int i = WORDS - 1; i < w.length; i += WORDS) {
+            if ((w[i] & 1) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Caches what a scan found for {@code block}. */
     void put(long mapId, long block, BlockMap.Version[] vs) {
         if (capacity == 0) {
             return;
         }
-        long[] w = vs.length == 0 ? EMPTY : new long[vs.length * WORDS];
-        for (int i = 0; i < vs.length; i++) {
-            encode(vs[i], w, i * WORDS);
-        }
         int at = find(mapId, block);
         if (at < 0) {
             at = insert(mapId, block);
         }
-        versions[at] = w;
+        if (vs.length > 1) {
+            long[] w = new long[vs.length * WORDS];
+            for (int i = 0; i < vs.length; i++) {
+                encode(vs[i], w, i * WORDS);
+            }
+            setMany(at, w);
+        } else if (vs.length == 1) {
+            setOne(at, vs[0]);
+        } else {
+            setNone(at);
+        }
         used[at] = true;
     }
 
@@ -120,17 +146,32 @@ final class MapCache {
         if (at < 0) {
             return;
         }
-        long[] old = versions[at];
+        int base = at * SLOT;
+        long last = table[base + SLOT - 1];
+        if ((last & MANY) == 0) {
+            if ((last & ONE) == 0 || table[base + 2] == v.birth()) {
+                setOne(at, v); // in place: no reference stored
+                return;
+            }
+            long[] now = new long[2 * WORDS]; // a second version: both go to an array, newest first
+            int kept = table[base + 2] > v.birth() ? 0 : WORDS;
+            System.arraycopy(table, base + 2, now, kept, WORDS);
+            now[kept + WORDS - 1] &= ~ONE;
+            encode(v, now, WORDS - kept);
+            setMany(at, now);
+            return;
+        }
+        long[] old = more[at];
         int i = indexOf(old, v.birth());
         if (i < old.length && old[i] == v.birth()) {
-            encode(v, old, i); // in place: no reference stored, nobody keeps the array
+            encode(v, old, i); // in place: nobody else keeps the array
             return;
         }
         long[] now = new long[old.length + WORDS];
         System.arraycopy(old, 0, now, 0, i);
         System.arraycopy(old, i, now, i + WORDS, old.length - i);
         encode(v, now, i);
-        versions[at] = now;
+        setMany(at, now);
     }
 
     /** {@code block} lost its version born at {@code birth}: patches its entry, if cached. */
@@ -139,15 +180,48 @@ final class MapCache {
         if (at < 0) {
             return;
         }
-        long[] old = versions[at];
+        int base = at * SLOT;
+        long last = table[base + SLOT - 1];
+        if ((last & ONE) != 0) {
+            if (table[base + 2] == birth) {
+                setNone(at);
+            }
+            return;
+        }
+        if ((last & MANY) == 0) {
+            return;
+        }
+        long[] old = more[at];
         int i = indexOf(old, birth);
         if (i == old.length || old[i] != birth) {
             return;
         }
-        long[] now = old.length == WORDS ? EMPTY : new long[old.length - WORDS];
+        if (old.length == 2 * WORDS) { // the other version goes inline
+            System.arraycopy(old, WORDS - i, table, base + 2, WORDS);
+            table[base + SLOT - 1] |= ONE;
+            more[at] = null;
+            return;
+        }
+        long[] now = new long[old.length - WORDS];
         System.arraycopy(old, 0, now, 0, i);
         System.arraycopy(old, i + WORDS, now, i, old.length - i - WORDS);
-        versions[at] = now;
+        setMany(at, now);
+    }
+
+    private void setOne(int at, BlockMap.Version v) {
+        more[at] = null;
+        encode(v, table, at * SLOT + 2);
+        table[at * SLOT + SLOT - 1] |= ONE;
+    }
+
+    private void setMany(int at, long[] w) {
+        more[at] = w;
+        table[at * SLOT + SLOT - 1] = MANY;
+    }
+
+    private void setNone(int at) {
+        more[at] = null;
+        table[at * SLOT + SLOT - 1] = 0;
     }
 
     /** Where, in words, a version born at {@code birth} is or would go (versions come newest first). */
@@ -172,7 +246,7 @@ final class MapCache {
 
     private static BlockMap.Version decode(long[] w, int i) {
         long packed = w[i + 3];
-        Mapping m = new Mapping(w[i + 1], (int) (w[i + 2] >>> 32), (int) w[i + 2], (int) (packed >>> 16),
+        Mapping m = new Mapping(w[i + 1], (int) (w[i + 2] >>> 32), (int) w[i + 2], (int) (packed >>> 16) & 0xFFFF,
                 (int) (packed >>> 8) & 0xFF, CODECS[(int) (packed >>> 1) & 0x7F]);
         return new BlockMap.Version(w[i], m, (packed & 1) != 0);
     }
@@ -191,37 +265,38 @@ final class MapCache {
         if (size == 0) {
             return -1;
         }
-        for (int at = home(mapId, block); mapIds[at] != 0; at = at + 1 & mask) {
-            if (mapIds[at] == mapId + 1 && blocks[at] == block) {
+        for (int at = home(mapId, block); table[at * SLOT] != 0; at = at + 1 & mask) {
+            if (table[at * SLOT] == mapId + 1 && table[at * SLOT + 1] == block) {
                 return at;
             }
         }
         return -1;
     }
 
-    /** A new slot for (mapId, block), which is not in the table; evicts or grows to make room. */
+    /** A new slot for (mapId, block), which is not in the table, holding no version yet; evicts or grows to make room. */
     private int insert(long mapId, long block) {
         if (size == capacity) {
             evict();
-        } else if (2 * (size + 1) > mapIds.length && mapIds.length < maxSlots) {
+        } else if (2 * (size + 1) > used.length && used.length < maxSlots) {
             grow();
         }
         int at = home(mapId, block);
-        while (mapIds[at] != 0) {
+        while (table[at * SLOT] != 0) {
             at = at + 1 & mask;
         }
-        mapIds[at] = mapId + 1;
-        blocks[at] = block;
+        table[at * SLOT] = mapId + 1;
+        table[at * SLOT + 1] = block;
+        table[at * SLOT + SLOT - 1] = 0;
         size++;
         return at;
     }
 
     /** CLOCK: drops the first entry the hand finds unused since it last passed (two sweeps at most). */
     private void evict() {
-        for (int n = 0; n < 2 * mapIds.length; n++) {
+        for (int n = 0; n < 2 * used.length; n++) {
             int at = hand;
             hand = hand + 1 & mask;
-            if (mapIds[at] != 0) {
+            if (table[at * SLOT] != 0) {
                 if (!used[at]) {
                     delete(at);
                     return;
@@ -235,46 +310,42 @@ final class MapCache {
     /** Empties a slot, moving later entries of its probe run back so every entry stays reachable. */
     private void delete(int at) {
         int gap = at;
-        for (int j = at + 1 & mask; mapIds[j] != 0; j = j + 1 & mask) {
-            int home = home(mapIds[j] - 1, blocks[j]);
+        for (int j = at + 1 & mask; table[j * SLOT] != 0; j = j + 1 & mask) {
+            int home = home(table[j * SLOT] - 1, table[j * SLOT + 1]);
             if ((j - home & mask) >= (j - gap & mask)) { // the gap lies on j's probe path
-                mapIds[gap] = mapIds[j];
-                blocks[gap] = blocks[j];
-                versions[gap] = versions[j];
+                System.arraycopy(table, j * SLOT, table, gap * SLOT, SLOT);
+                more[gap] = more[j];
                 used[gap] = used[j];
                 gap = j;
             }
         }
-        mapIds[gap] = 0;
-        versions[gap] = null;
+        table[gap * SLOT] = 0;
+        more[gap] = null;
         used[gap] = false;
         size--;
     }
 
     private void grow() {
-        long[] oldMaps = mapIds;
-        long[] oldBlocks = blocks;
-        long[][] oldVersions = versions;
+        long[] oldTable = table;
+        long[][] oldMore = more;
         boolean[] oldUsed = used;
-        allocate(oldMaps.length * 2);
-        for (int i = 0; i < oldMaps.length; i++) {
-            if (oldMaps[i] != 0) {
-                int at = home(oldMaps[i] - 1, oldBlocks[i]);
-                while (mapIds[at] != 0) {
+        allocate(oldUsed.length * 2);
+        for (int i = 0; i < oldUsed.length; i++) {
+            if (oldTable[i * SLOT] != 0) {
+                int at = home(oldTable[i * SLOT] - 1, oldTable[i * SLOT + 1]);
+                while (table[at * SLOT] != 0) {
                     at = at + 1 & mask;
                 }
-                mapIds[at] = oldMaps[i];
-                blocks[at] = oldBlocks[i];
-                versions[at] = oldVersions[i];
+                System.arraycopy(oldTable, i * SLOT, table, at * SLOT, SLOT);
+                more[at] = oldMore[i];
                 used[at] = oldUsed[i];
             }
         }
     }
 
     private void allocate(int slots) {
-        mapIds = new long[slots];
-        blocks = new long[slots];
-        versions = new long[slots][];
+        table = new long[slots * SLOT];
+        more = new long[slots][];
         used = new boolean[slots];
         mask = slots - 1;
         hand = 0;
