@@ -218,7 +218,7 @@ done
         read -r m0 lo0 hi0 <<<"$(stats "${S[0,$key]}")"
         read -r m1 lo1 hi1 <<<"$(stats "${S[1,$key]}")"
         ratio=$(ratio "$m1" "$m0")
-        echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | **$ratio** | >= $goal | $(verdict "$ratio" "$goal") |"
+        echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | $ratio | >= $goal | $(verdict "$ratio" "$goal") |"
     done
     echo
     echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name)."
