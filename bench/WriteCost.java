@@ -1,4 +1,4 @@
-// CPU per pool thread for the thin pool's two write cases (issue 3), without iSCSI: a file pool (RocksDB
+// CPU per pool thread for the thin pool's write cases and one read case (issue 3), without iSCSI: a file pool (RocksDB
 // metadata, as the daemon runs it) with a 1 GiB sparse 4 KiB volume, compression and dedup off, filled
 // with 1 MiB writes, then PASSES passes of one case, each ending with a flush:
 //   seq   1 GiB of 1 MiB overwrites in order, 8 in flight (bench-thin's "1 MiB sequential write");
