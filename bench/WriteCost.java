@@ -99,10 +99,10 @@ public class WriteCost {
     private static void pass(Volume v, String mode, ByteBuffer data) {
         boolean seq = mode.equals("seq") || mode.equals("fragread");
         int depth = seq ? 8 : 32;
-        long writes = seq ? VOLUME >> 20 : RANDOM_WRITES;
+        long requests = seq ? VOLUME >> 20 : RANDOM_WRITES;
         Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
         ByteBuffer[] readInto = new ByteBuffer[depth]; // reused: slot i % depth is free once depth are in flight
-        for (long i = 0; i < writes; i++) {
+        for (long i = 0; i < requests; i++) {
             if (inFlight.size() == depth) {
                 inFlight.poll().join();
             }

@@ -628,9 +628,7 @@ final class Engine implements AutoCloseable {
             }
             long excess = allocator.backedFreeBytes() - Math.max(BACKED_FREE_MIN, keptBacked);
             if (excess > 0) {
-                for (Extent e : allocator.unback(excess)) {
-                    device.punchHole(e.offset(), e.length());
-                }
+                unback(excess);
             }
         } catch (IOException e) {
             fail(e, List.of());
@@ -644,11 +642,16 @@ final class Engine implements AutoCloseable {
      */
     private void punchBackedFree() {
         try {
-            for (Extent e : allocator.unback(allocator.backedFreeBytes())) {
-                device.punchHole(e.offset(), e.length());
-            }
+            unback(allocator.backedFreeBytes());
         } catch (IOException e) {
             LOG.warn("could not give back the pool's free space at close (it is reused as it is)", e);
+        }
+    }
+
+    /** Gives the layer below {@code bytes} of the free space it backs, the allocator choosing which. */
+    private void unback(long bytes) throws IOException {
+        for (Extent e : allocator.unback(bytes)) {
+            device.punchHole(e.offset(), e.length());
         }
     }
 
