@@ -7,10 +7,12 @@
 #
 # Each repeat starts a daemon on a fresh pool (SHM_DIR, default /dev/shm: the device is not what is
 # measured) so that the dedup table starts empty. It first warms the daemon's JIT, untimed, as
-# bench-thin's untimed pass per case does: the first WARM_MIB of IMAGE (default all of it) copied
-# into a plain and an lz4+dedup volume of a second pool (its own dedup table). On 2 vCPUs C2 took
-# 3-3.75 s of a 5.5-7 s packed pass on a fresh daemon; after a 512 MiB warm-up still 2.2-3.1 s,
-# after the whole image 1.0-1.3 s. Then, the two LUNs in alternating order:
+# bench-thin's untimed runs per case do: the first WARM_MIB of IMAGE (default all of it) copied into a
+# plain and an lz4+dedup volume of each of WARM_PASSES (3) warm-up pools (each its own dedup table).
+# JIT compiling per packed pass of the whole image, one daemon, 2 vCPUs (session 16): 4.2, 1.6, 0.42,
+# 0.21, 0.17 and 0.14 s, of 12.1, 7.0, 6.3, 6.4, 5.7 and 5.6 s of the daemon's CPU; with one
+# warm-up pass (sessions 8-15) the timed pass was the second of these. Then, the two LUNs in
+# alternating order:
 #   1. 1 MiB sequential write of the OS image: `qemu-img convert -n -m 8` of IMAGE (an image from
 #      scripts/os-image.sh), MB/s of the image's size;
 #   2. 4 KiB random read QD32 of what was written (compressed fragments on LUN 1): `qemu-img bench`,
@@ -22,7 +24,7 @@
 # Prints a markdown table: medians (min-max) and packed/plain ratios against issue 4's goals.
 #
 # Environment: SHM_DIR (/dev/shm), REPEATS (5), COUNT_READ (100000), COUNT_WRITE (100000),
-#   WARM_MIB (the image's size; 0: no warm-up), PORT (13293), CASE_TIMEOUT (300 s), DEDUP (on),
+#   WARM_MIB (the image's size; 0: no warm-up), WARM_PASSES (3), PORT (13293), CASE_TIMEOUT (300 s), DEDUP (on),
 #   CISTERN_JAVA_OPTS (daemon JVM options), CISTERN_MALLOC (jemalloc when installed, as bin/cistern; glibc).
 # Needs qemu-img, qemu-nbd, fio (Debian packages qemu-utils, fio), iscsi-inq (libiscsi-bin), python3.
 set -euo pipefail
@@ -66,6 +68,8 @@ fi
 IMG_BYTES=$(stat -c %s "$IMAGE")
 VOL_MIB=$(( (IMG_BYTES + (1 << 20) - 1) >> 20 ))
 WARM_MIB=${WARM_MIB:-$VOL_MIB}
+WARM_PASSES=${WARM_PASSES:-3}
+[[ $WARM_PASSES =~ ^[1-9]$ ]] || { echo "bench-dedup: WARM_PASSES must be 1..9" >&2; exit 2; }
 [[ $WARM_MIB =~ ^[0-9]+$ ]] || { echo "bench-dedup: WARM_MIB must be a number of MiB" >&2; exit 2; }
 (( WARM_MIB <= VOL_MIB )) || WARM_MIB=$VOL_MIB
 
@@ -106,8 +110,7 @@ cistern {
   targets.bench {
     iqn = "$IQN"
     portals = ["127.0.0.1:$PORT"]
-    luns = [ { lun = 0, volume = "p/plain" }, { lun = 1, volume = "p/packed" },
-             { lun = 2, volume = "w/plain" }, { lun = 3, volume = "w/packed" } ]
+    luns = [ { lun = 0, volume = "p/plain" }, { lun = 1, volume = "p/packed" }$(warm_luns) ]
   }
   pools.p {
     file = "p.pool"
@@ -117,14 +120,7 @@ cistern {
       packed { size = ${VOL_MIB}M, compression = lz4, dedup = $DEDUP }
     }
   }
-  pools.w {
-    file = "w.pool"
-    size = $(( WARM_MIB * 2 + 1024 ))M
-    volumes {
-      plain { size = $(( WARM_MIB > 0 ? WARM_MIB : 1 ))M, compression = off, dedup = off }
-      packed { size = $(( WARM_MIB > 0 ? WARM_MIB : 1 ))M, compression = lz4, dedup = $DEDUP }
-    }
-  }
+$(warm_pools)
 }
 CONF
     # shellcheck disable=SC2086  # CISTERN_JAVA_OPTS may hold several options
@@ -152,12 +148,28 @@ seconds() {
     awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'
 }
 
-warm_up() {  # untimed: the first WARM_MIB of the image into the warm-up pool's two volumes
+# The warm-up pools w1..wWARM_PASSES: each a plain and an lz4+dedup volume (LUNs 2k and 2k+1),
+# each pool its own dedup table, so every warm-up pass stores new blocks as the timed one does.
+warm_luns() {
+    local k
+    for (( k = 1; k <= WARM_PASSES; k++ )); do
+        printf ', { lun = %d, volume = "w%d/plain" }, { lun = %d, volume = "w%d/packed" }' $(( 2 * k )) "$k" $(( 2 * k + 1 )) "$k"
+    done
+}
+warm_pools() {
+    local k size=$(( WARM_MIB > 0 ? WARM_MIB : 1 ))
+    for (( k = 1; k <= WARM_PASSES; k++ )); do
+        echo "  pools.w$k { file = \"w$k.pool\", size = $(( WARM_MIB * 2 + 1024 ))M, volumes {"
+        echo "    plain { size = ${size}M, compression = off, dedup = off }, packed { size = ${size}M, compression = lz4, dedup = $DEDUP } } }"
+    done
+}
+
+warm_up() {  # untimed: the first WARM_MIB of the image into each warm-up pool's two volumes
     (( WARM_MIB > 0 )) || return 0
     local bytes=$(( WARM_MIB << 20 < IMG_BYTES ? WARM_MIB << 20 : IMG_BYTES ))
     local src="json:{\"driver\":\"raw\",\"size\":$bytes,\"file\":{\"driver\":\"file\",\"filename\":\"$IMAGE\"}}"
     local lun
-    for lun in 2 3; do
+    for (( lun = 2; lun < 2 + 2 * WARM_PASSES; lun++ )); do
         seconds qemu-img convert -n -m 8 -O raw "$src" "$(url "$lun")" >/dev/null
     done
 }
@@ -192,13 +204,18 @@ rand_write() {  # LUN -> IOPS
     python3 -c 'import json,sys; t=sys.stdin.read(); print(round(json.loads(t[t.index("{"):])["jobs"][0]["write"]["iops"]))' <<<"$out"
 }
 
-declare -A S
+declare -A S CPU JIT
 for (( r = 1; r <= REPEATS; r++ )); do
     start_daemon
     warm_up
     order=(0 1)
     (( r % 2 )) || order=(1 0)
-    for lun in "${order[@]}"; do S[$lun,sw]+="$(seq_write "$lun") "; done
+    for lun in "${order[@]}"; do
+        cpu0=$(proc_cpu_ms "$DAEMON_PID"); jit0=$(jit_cpu_ms "$DAEMON_PID")
+        S[$lun,sw]+="$(seq_write "$lun") "
+        CPU[$lun]+="$(( $(proc_cpu_ms "$DAEMON_PID") - cpu0 )) "
+        JIT[$lun]+="$(( $(jit_cpu_ms "$DAEMON_PID") - jit0 )) "
+    done
     for lun in "${order[@]}"; do S[$lun,rr]+="$(rand_read "$lun") "; done
     for lun in "${order[@]}"; do S[$lun,rw]+="$(rand_write "$lun") "; done
     log "repeat $r: plain sw ${S[0,sw]}/ rr ${S[0,rr]}/ rw ${S[0,rw]}; packed sw ${S[1,sw]}/ rr ${S[1,rr]}/ rw ${S[1,rw]}"
@@ -221,5 +238,7 @@ done
         echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | $ratio | >= $goal | $(verdict "$ratio" "$goal") |"
     done
     echo
-    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name)."
+    echo "OS-image write, the daemon's CPU time per pass (median ms, all threads): plain $(stats "${CPU[0]}" | cut -d' ' -f1), packed $(stats "${CPU[1]}" | cut -d' ' -f1); of it the JIT compiler threads', summed over the $REPEATS passes: plain $(sum_of "${JIT[0]}"), packed $(sum_of "${JIT[1]}")."
+    echo
+    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_PASSES passes of $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name)."
 } | tee ${OUT:+"$OUT"}

@@ -15,3 +15,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # verdict RATIO GOAL: met if RATIO >= GOAL, else missed
 verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r >= g) ? "met" : "missed" }'; }
+
+# CPU milliseconds a process has used so far (all its threads, user + system).
+proc_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000 / hz }' "/proc/$1/stat"
+}
+
+# CPU milliseconds a JVM's JIT compiler threads have used so far: compiling in a timed run is
+# warm-up, not the steady state a daemon serves in, so the reports show how much of it was left.
+jit_cpu_ms() {
+    local t total=0 hz
+    hz=$(getconf CLK_TCK)
+    for t in /proc/"$1"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ CompilerThre* ]] || continue
+        total=$(( total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null || echo 0) ))
+    done
+    echo $(( total * 1000 / hz ))
+}
+
+# sum_of "v1 v2 ...": their sum
+sum_of() { tr ' ' '\n' <<<"$1" | awk 'NF { s += $1 } END { printf "%.0f\n", s }'; }
