@@ -98,17 +98,22 @@ class MapCacheTest {
     /**
      * The table itself against a plain map: across growth, CLOCK eviction and deletions that move
      * entries back along their probe runs, whatever the cache answers equals the model, an entry just
-     * put is found, and the bound holds. Keys crowd few maps and blocks, so probe runs collide.
+     * put is found, and the bound holds. Keys crowd few maps and blocks, so probe runs collide; with
+     * a stride of 16 every block sits at the same offset of its run of 16 (the table places a run's
+     * blocks side by side). A cache larger than the keys must keep every one.
      */
     @Test
     void theTableAnswersLikeAPlainMapThroughGrowthAndEviction() {
-        for (int capacity : new int[] {1, 8, 3000}) {
+        for (int[] c : new int[][] {{1, 1}, {8, 1}, {3000, 1}, {3000, 16}, {40_000, 1}, {40_000, 16}}) {
+            int capacity = c[0];
+            int stride = c[1];
+            boolean holdsAll = capacity >= 3 * 12_008;
             MapCache cache = new MapCache((long) capacity * MapCache.ENTRY_BYTES);
             java.util.Map<List<Long>, List<BlockMap.Version>> model = new java.util.HashMap<>();
-            Random rnd = new Random(capacity);
+            Random rnd = new Random(capacity + stride);
             for (int step = 0; step < 200_000; step++) {
                 long mapId = rnd.nextInt(3);
-                long block = rnd.nextInt(4 * capacity + 8);
+                long block = (long) rnd.nextInt(Math.min(4 * capacity + 8, 12_008)) * stride;
                 List<Long> key = List.of(mapId, block);
                 int op = rnd.nextInt(10);
                 if (op < 3) {
@@ -134,6 +139,9 @@ class MapCacheTest {
                     vs.removeIf(x -> x.birth() == birth);
                 } else {
                     BlockMap.Version[] got = cache.get(mapId, block);
+                    if (holdsAll && model.containsKey(key)) {
+                        assertTrue(got != null, "lost " + key + " at step " + step);
+                    }
                     if (got != null) {
                         assertEquals(model.get(key), List.of(got), "cached " + key + " at step " + step);
                     }
