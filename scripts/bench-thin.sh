@@ -274,10 +274,12 @@ log "device probe: 4 KiB writes into new pages $DEVICE_NEW MB/s, over written on
 # Overwrite after a snapshot: the same 4 KiB random-write pass before and after a fresh snapshot.
 SNAP_A=""
 snap_pass() {  # label
-    local secs
+    local secs cpu0
+    cpu0=$(proc_cpu_ms "$DAEMON_PID")
     # shellcheck disable=SC2086
     secs=$(qbench "$CASE_TIMEOUT" 1 "$SIZE" -c "$COUNT_4K" ${ARGS[rw4k]})
     SAMPLES[$1]+="$(rate rw4k "$secs") "
+    CPU[$1]+="$(( $(proc_cpu_ms "$DAEMON_PID") - cpu0 )) "
     log "rw4k thin $1 repeat $r: ${secs}s"
 }
 take_snap() {
@@ -407,9 +409,10 @@ report() {
     read -r fm fl fh < <(stats "${SAMPLES[before]}")
     read -r tm tl th < <(stats "${SAMPLES[after]}")
     rt=$(ratio "$tm" "$fm")
-    echo "| before (IOPS) | after (IOPS) | after/before | goal | verdict |"
-    echo "|---|---|---|---|---|"
-    printf '| %s (%s-%s) | %s (%s-%s) | %s | >= 0.95 | %s |\n' "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" "$(verdict "$rt" 0.95)"
+    echo "| before (IOPS) | after (IOPS) | after/before | goal | verdict | daemon CPU per pass, before / after (ms) |"
+    echo "|---|---|---|---|---|---|"
+    printf '| %s (%s-%s) | %s (%s-%s) | %s | >= 0.95 | %s | %s / %s |\n' "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
+        "$(verdict "$rt" 0.95)" "$(stats "${CPU[before]}" | cut -d' ' -f1)" "$(stats "${CPU[after]}" | cut -d' ' -f1)"
     echo
     echo "Device probe ($SHM_DIR, dd, 256 MiB in 4 KiB writes): into new pages $DEVICE_NEW MB/s, over written pages $DEVICE_OVER MB/s."
     echo "Snapshot times here (us, 1 GiB written, tmpfs): $SNAP_A. Volume afterwards:$PROPS_A."
