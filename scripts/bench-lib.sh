@@ -23,6 +23,8 @@ proc_cpu_ms() {
 
 # CPU milliseconds a JVM's JIT compiler threads have used so far: compiling in a timed run is
 # warm-up, not the steady state a daemon serves in, so the reports show how much of it was left.
+# HotSpot adds and retires compiler threads with the load; a retired thread's time leaves the sum,
+# so a difference across a run can come out low, never high.
 jit_cpu_ms() {
     local t total=0 hz
     hz=$(getconf CLK_TCK)
