@@ -15,7 +15,7 @@
 // Java's source-file mode:
 //
 //   mvn -q -o -pl thin-pool compile dependency:build-classpath -Dmdep.outputFile=build/classpath
-//   java -cp thin-pool/build/classes:$(cat thin-pool/build/classpath) bench/WriteCost.java seq|rand|snap [PASSES] [DIR]
+//   java -cp thin-pool/build/classes:$(cat thin-pool/build/classpath) bench/WriteCost.java seq|rand|snap|fragread [PASSES] [DIR]
 //
 // DIR (default /dev/shm) takes the pool file and its metadata; both are removed at the end.
 // Not part of the product.

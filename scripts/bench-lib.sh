@@ -10,6 +10,9 @@ stats() {
         }'
 }
 
+# median "v1 v2 ...": the first of stats' three
+median() { stats "$1" | cut -d' ' -f1; }
+
 # ratio A B: A / B to two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 

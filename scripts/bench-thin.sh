@@ -400,8 +400,8 @@ report() {
         rt=$(ratio "$tm" "$fm")
         printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s | >= %s | %s | %s / %s | %s / %s |\n' "${TITLE[$c]}" \
             "$([[ ${BYTES[$c]} == 4096 ]] && echo IOPS || echo MB/s)" "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
-            "${GOAL[$c]}" "$(verdict "$rt" "${GOAL[$c]}")" "$(stats "${CPU[0,$c]}" | cut -d' ' -f1)" \
-            "$(stats "${CPU[1,$c]}" | cut -d' ' -f1)" "$(sum_of "${JIT[0,$c]}")" "$(sum_of "${JIT[1,$c]}")"
+            "${GOAL[$c]}" "$(verdict "$rt" "${GOAL[$c]}")" "$(median "${CPU[0,$c]}")" \
+            "$(median "${CPU[1,$c]}")" "$(sum_of "${JIT[0,$c]}")" "$(sum_of "${JIT[1,$c]}")"
     done
     echo
     echo "### 2. 4 KiB random write QD32 on the full thin volume, before vs right after a snapshot ($SHM_DIR)"
@@ -412,7 +412,7 @@ report() {
     echo "| before (IOPS) | after (IOPS) | after/before | goal | verdict | daemon CPU per pass, before / after (ms) |"
     echo "|---|---|---|---|---|---|"
     printf '| %s (%s-%s) | %s (%s-%s) | %s | >= 0.95 | %s | %s / %s |\n' "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
-        "$(verdict "$rt" 0.95)" "$(stats "${CPU[before]}" | cut -d' ' -f1)" "$(stats "${CPU[after]}" | cut -d' ' -f1)"
+        "$(verdict "$rt" 0.95)" "$(median "${CPU[before]}")" "$(median "${CPU[after]}")"
     echo
     echo "Device probe ($SHM_DIR, dd, 256 MiB in 4 KiB writes): into new pages $DEVICE_NEW MB/s, over written pages $DEVICE_OVER MB/s."
     echo "Snapshot times here (us, 1 GiB written, tmpfs): $SNAP_A. Volume afterwards:$PROPS_A."
