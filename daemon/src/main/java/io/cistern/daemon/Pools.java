@@ -90,9 +90,10 @@ final class Pools implements AutoCloseable {
         PoolPlacement placement = PoolPlacement.of(name, p, dataDir);
         Path metaDir = placement.metadata();
         Path storage = placement.storage();
+        boolean preallocate = p.getBoolean("preallocate");
         if (placement.exists()) {
-            log.info("pool {}: opening {} (metadata {})", name, storage, metaDir);
-            return Pool.openDevice(storage, metaDir, tunables);
+            log.info("pool {}: opening {}{} (metadata {})", name, storage, preallocate ? ", preallocated" : "", metaDir);
+            return Pool.openDevice(storage, preallocate, metaDir, tunables);
         }
         if (placement.onDevice()) {
             log.info("pool {}: creating on block device {} (metadata {})", name, storage, metaDir);
@@ -101,12 +102,11 @@ final class Pools implements AutoCloseable {
         // Validated: a new file pool has a size and no file yet (createOnFile refuses one that exists).
         Files.createDirectories(storage.toAbsolutePath().getParent());
         long size = p.getBytes("size");
-        if (p.getBoolean("fit-to-filesystem") && !p.getBoolean("preallocate")) {
+        if (p.getBoolean("fit-to-filesystem") && !preallocate) {
             size = fitted(name, storage, size);
         }
-        log.info("pool {}: creating {} ({} bytes, {})", name, storage, size,
-                p.getBoolean("preallocate") ? "preallocated" : "sparse");
-        return Pool.createOnFile(storage, size, p.getBoolean("preallocate"), metaDir, tunables);
+        log.info("pool {}: creating {} ({} bytes, {})", name, storage, size, preallocate ? "preallocated" : "sparse");
+        return Pool.createOnFile(storage, size, preallocate, metaDir, tunables);
     }
 
     /** {@code size}, or 90% of the free space under {@code storage} if that is less (whole MiB). */

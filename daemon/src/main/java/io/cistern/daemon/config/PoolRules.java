@@ -45,7 +45,9 @@ final class PoolRules {
             pool.duration("commit-interval").filter(d -> d.isZero())
                     .ifPresent(d -> pool.problem("commit-interval", "must be longer than 0"));
             pool.number("read-threads", 1, 256);
-            pool.bool("preallocate");
+            if (pool.bool("preallocate").orElse(false) && pool.has("device")) {
+                pool.problem("preallocate", "is for a file pool: a block device's space is all there");
+            }
             pool.bool("fit-to-filesystem");
             Map<String, Long> reserved = new LinkedHashMap<>();
             Set<String> volumes = new LinkedHashSet<>();

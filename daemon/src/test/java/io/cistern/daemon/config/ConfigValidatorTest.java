@@ -236,6 +236,7 @@ class ConfigValidatorTest {
                   pools {
                     both { file = "a.pool", device = "/dev/null", size = 1G }
                     sizeless { file = "b.pool", soft-threshold-percent = 0 }
+                    thick { device = "/dev/null", preallocate = true }
                   }
                 }
                 """);
@@ -244,7 +245,8 @@ class ConfigValidatorTest {
                         + "block device)",
                 file + ":5: cistern.pools.sizeless.size: missing: the size of the new pool file "
                         + files.data().resolve("b.pool"),
-                file + ":5: cistern.pools.sizeless.soft-threshold-percent: must be from 1 to 100, not 0"),
+                file + ":5: cistern.pools.sizeless.soft-threshold-percent: must be from 1 to 100, not 0",
+                file + ":6: cistern.pools.thick.preallocate: is for a file pool: a block device's space is all there"),
                 ConfigFiles.problems(file));
     }
 

@@ -16,6 +16,11 @@ import jnr.ffi.byref.LongLongByReference;
  * to the filesystem below a file-backed pool at once; {@link #back} allocates (fallocate mode 0) the
  * space a write is about to use, so a full file system refuses the allocation rather than the write.
  *
+ * <p>A preallocated file keeps every byte: it is allocated whole (at creation, and again at each open
+ * as preallocated, which fills any holes), and {@link #punchHole} leaves it so. Nothing else on the
+ * file system can then take the pool's space, as with a thick LUN; a sparse file gives freed space
+ * back and grows as it is written.
+ *
  * <p>Thread-safety: positional reads and writes on a FileChannel are safe concurrently.
  */
 public final class FileDevice implements BlockDevice {
@@ -29,13 +34,15 @@ public final class FileDevice implements BlockDevice {
     private final int fd;
     private final long size;
     private final boolean readOnly;
+    /** A preallocated file: never punched. */
+    private final boolean keepsSpace;
     private volatile boolean punchSupported = true;
     /** The file system under a regular file; null on a block device (all its space is there). */
     private final FileStore fileSystem;
     /** Ranges allocated since opening and not punched since; null where fallocate is not supported. */
     private volatile RangeSet backed;
 
-    private FileDevice(Path path, boolean readOnly) throws IOException {
+    private FileDevice(Path path, boolean readOnly, boolean preallocated) throws IOException {
         this.path = path;
         this.readOnly = readOnly;
         this.channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
@@ -51,53 +58,64 @@ public final class FileDevice implements BlockDevice {
             this.size = regular ? channel.size() : blockDeviceSize();
             this.fileSystem = regular && !readOnly ? Files.getFileStore(path) : null;
             this.backed = fileSystem != null ? new RangeSet() : null;
+            this.keepsSpace = preallocated && fileSystem != null;
+            if (keepsSpace) {
+                preallocate();
+            }
         } catch (IOException e) {
             close();
             throw e;
         }
     }
 
-    /** Creates a new file of {@code size} bytes: sparse, or with every byte allocated up front. */
+    /** Allocates the whole file (fallocate mode 0: data already there is left as it is). */
+    private void preallocate() throws IOException {
+        int rc;
+        int errno;
+        do {
+            rc = LibC.get().fallocate(fd, 0, 0, size);
+            errno = rc == 0 ? 0 : LibC.errno();
+        } while (errno == LibC.EINTR);
+        if (rc != 0) {
+            throw new IOException("preallocate " + size + " bytes for " + path + ": " + LibC.get().strerror(errno)
+                    + (errno == LibC.ENOSPC ? " (" + fileSystem.getUsableSpace() + " bytes free on its file system)" : ""));
+        }
+        backed.add(0, size);
+    }
+
+    /** Creates a new file of {@code size} bytes: sparse, or preallocated (see the class comment). */
     public static FileDevice create(Path path, long size, boolean preallocate) throws IOException {
         if (size <= 0) {
             throw new IllegalArgumentException("device size must be positive: " + size);
         }
         Files.createFile(path);
         try {
-            if (preallocate) {
-                int fd = LibC.get().open(path.toString(), LibC.O_RDWR);
-                int rc = fd < 0 ? -1 : LibC.get().fallocate(fd, 0, 0, size);
-                int errno = rc == 0 ? 0 : LibC.errno();
-                if (fd >= 0) {
-                    LibC.get().close(fd);
-                }
-                if (rc != 0) {
-                    throw new IOException("preallocate " + path + ": " + LibC.get().strerror(errno));
-                }
-            } else {
-                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.allocate(1), size - 1); // sparse: only the last byte is written
-                }
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(1), size - 1); // the size: sparse, all hole but this byte
             }
-            FileDevice device = new FileDevice(path, false);
-            if (preallocate) {
-                device.backed.add(0, size);
-            }
-            return device;
+            return new FileDevice(path, false, preallocate);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(path);
             throw e;
         }
     }
 
-    /** Opens an existing file or block device for reading and writing. */
+    /** Opens an existing file or block device for reading and writing; a file as a sparse one. */
     public static FileDevice open(Path path) throws IOException {
-        return new FileDevice(path, false);
+        return open(path, false);
+    }
+
+    /**
+     * Opens an existing file or block device for reading and writing; a file as preallocated (filling
+     * its holes now, or failing if its file system has no room for them) or as sparse.
+     */
+    public static FileDevice open(Path path, boolean preallocate) throws IOException {
+        return new FileDevice(path, false, preallocate);
     }
 
     /** Opens an existing file or block device read-only, e.g. an external base image. */
     public static FileDevice openReadOnly(Path path) throws IOException {
-        return new FileDevice(path, true);
+        return new FileDevice(path, true, false);
     }
 
     private long blockDeviceSize() throws IOException {
@@ -188,7 +206,7 @@ public final class FileDevice implements BlockDevice {
 
     @Override
     public boolean punchHole(long offset, long length) throws IOException {
-        if (readOnly || !punchSupported) {
+        if (readOnly || !punchSupported || keepsSpace) {
             return false;
         }
         int mode = LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE;

@@ -186,9 +186,17 @@ public final class Pool implements AutoCloseable {
         }
     }
 
-    /** Opens a pool on a file or whole block device with RocksDB metadata in {@code metaDir}. */
+    /** Opens a pool on a file (as a sparse one) or whole block device with RocksDB metadata in {@code metaDir}. */
     public static Pool openDevice(Path device, Path metaDir, PoolConfig config) throws IOException {
-        FileDevice dev = FileDevice.open(device);
+        return openDevice(device, false, metaDir, config);
+    }
+
+    /**
+     * {@link #openDevice(Path, Path, PoolConfig)}, a file as preallocated (allocated whole now, and
+     * never punched: see {@link FileDevice}) or as sparse, whichever it was created as.
+     */
+    public static Pool openDevice(Path device, boolean preallocate, Path metaDir, PoolConfig config) throws IOException {
+        FileDevice dev = FileDevice.open(device, preallocate);
         return closingOnFailure(dev, metaDir, config, store -> open(device.getFileName().toString(), dev, store, config));
     }
 

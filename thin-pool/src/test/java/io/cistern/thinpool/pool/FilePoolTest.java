@@ -175,6 +175,49 @@ class FilePoolTest {
         assertTrue(allocatedBytes(file) >= 8 * MiB);
     }
 
+    /** A preallocated pool never gives space back: not what an unmap frees, nor a destroyed volume's, nor at close. */
+    @Test
+    void aPreallocatedPoolKeepsEveryByteOfItsFile() throws Exception {
+        Path file = dir.resolve("thick.img");
+        try (Pool pool = Pool.createOnFile(file, 64 * MiB, true, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(16 * MiB));
+            v.write(0, random(3, (int) (8 * MiB)), true).join();
+            v.unmap(0, 4 * MiB).join();
+            v.flush().join();
+            assertTrue(allocatedBytes(file) >= 64 * MiB, "an unmap punched the file: " + allocatedBytes(file));
+            pool.destroy("v", false);
+            pool.flush().join();
+        }
+        assertTrue(allocatedBytes(file) >= 64 * MiB, "the file was punched: " + allocatedBytes(file));
+        try (Pool pool = Pool.openDevice(file, true, dir.resolve("meta"), PoolConfig.defaults())) {
+            CheckReport check = pool.check();
+            assertTrue(check.clean(), check.problems()::toString);
+        }
+    }
+
+    /** Preallocation is chosen at each open: a sparse pool opened as preallocated fills its holes, and back. */
+    @Test
+    void aPoolCanChangeBetweenSparseAndPreallocatedAtOpen() throws Exception {
+        Path file = dir.resolve("pool.img");
+        try (Pool pool = Pool.createOnFile(file, 64 * MiB, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            pool.createVolume("v", VolumeSpec.sparse(16 * MiB)).write(MiB, random(4, (int) (2 * MiB)), true).join();
+        }
+        assertTrue(allocatedBytes(file) < 16 * MiB, "a sparse pool's file holds " + allocatedBytes(file));
+        try (Pool pool = Pool.openDevice(file, true, dir.resolve("meta"), PoolConfig.defaults())) {
+            assertTrue(allocatedBytes(file) >= 64 * MiB, "holes left: the file holds " + allocatedBytes(file));
+            assertArrayEquals(bytes(random(4, (int) (2 * MiB))), bytes(pool.volume("v").read(MiB, (int) (2 * MiB)).join()));
+        }
+        try (Pool pool = Pool.openDevice(file, false, dir.resolve("meta"), PoolConfig.defaults())) {
+            Volume v = pool.volume("v");
+            v.write(8 * MiB, random(5, (int) (8 * MiB)), true).join();
+            v.unmap(8 * MiB, 8 * MiB).join();
+            v.flush().join();
+            assertTrue(allocatedBytes(file) <= 64 * MiB - 7 * MiB, "sparse again, the unmap was not punched: "
+                    + allocatedBytes(file));
+            assertArrayEquals(bytes(random(4, (int) (2 * MiB))), bytes(v.read(MiB, (int) (2 * MiB)).join()));
+        }
+    }
+
     @Test
     void severalPoolsRunSideBySide() throws Exception {
         try (Pool a = Pool.createOnFile(dir.resolve("a.img"), 16 * MiB, false, dir.resolve("meta-a"), PoolConfig.defaults());
