@@ -38,9 +38,13 @@
 # a host fault on first write (the device probe below measures it, 350-450 MB/s against ~4000 over
 # written pages), and without the pre-write only the thin side paid it. PREWRITE=0 leaves the pool
 # file sparse, as runs before session 11 did.
+# The pool is preallocated (PREALLOCATE=1), as the file LUN is a file written whole: it keeps its
+# pages, where a sparse pool punches the space it frees, and its later writes there pay the fault
+# again (an overwrite after a snapshot goes to space nothing used lately). PREALLOCATE=0 runs a
+# sparse pool, as runs before session 17 did.
 #
 # Environment: SHM_DIR (/dev/shm), DISK_DIR (/var/tmp), SIZE_MIB (1024), BIG_GIB (16), REPEATS (5),
-#   PREWRITE (1), SNAPS (5), COUNT_4K (200000), COUNT_1M (2000), WARM_REQUESTS (24000), PORT (13283), CTL_PORT (13284),
+#   PREWRITE (1), PREALLOCATE (1), SNAPS (5), COUNT_4K (200000), COUNT_1M (2000), WARM_REQUESTS (24000), PORT (13283), CTL_PORT (13284),
 #   CASE_TIMEOUT (120 s per qemu-img run), FILL_TIMEOUT (300 s), CISTERN_JAVA_OPTS (JVM options of the
 #   daemon; with -XX:NativeMemoryTracking=summary the table gets the JVM-tracked memory next to RSS).
 set -euo pipefail
@@ -70,6 +74,8 @@ BIG_GIB=${BIG_GIB:-16}
 SNAPS=${SNAPS:-5}
 PREWRITE=${PREWRITE:-1}
 [[ $PREWRITE =~ ^[01]$ ]] || { echo "bench-thin: PREWRITE must be 0 or 1" >&2; exit 2; }
+PREALLOCATE=${PREALLOCATE:-1}
+[[ $PREALLOCATE =~ ^[01]$ ]] || { echo "bench-thin: PREALLOCATE must be 0 or 1" >&2; exit 2; }
 COUNT_4K=${COUNT_4K:-200000}
 COUNT_1M=${COUNT_1M:-2000}
 WARM_REQUESTS=${WARM_REQUESTS:-24000}
@@ -186,6 +192,7 @@ cistern {
   pools.shm {
     file = "shm.pool"
     size = ${POOL_MIB}M
+    preallocate = $( (( PREALLOCATE )) && echo true || echo false)
     volumes { v { size = ${SIZE_MIB}M, sparse = true, volblocksize = 4K, compression = off, dedup = off } }
   }
 }
@@ -387,7 +394,7 @@ report() {
     if (( ! ONLY_BIG )); then
     echo "### 1. Sparse thin volume vs file LUN, same daemon, both on $SHM_DIR (tmpfs)"
     echo
-    echo "Pool file: $( (( PREWRITE )) && echo "written with zeros from its second MiB on before the volume held data ($POOL_MIB MiB file in $PREWRITE_S s)" || echo "sparse (PREWRITE=0)")."
+    echo "Pool file: $( (( PREALLOCATE )) && echo "preallocated" || echo "sparse (PREALLOCATE=0)"), $( (( PREWRITE )) && echo "written with zeros from its second MiB on before the volume held data ($POOL_MIB MiB file in $PREWRITE_S s)" || echo "not pre-written (PREWRITE=0)")."
     echo "Fill of the thin volume before the cases: $SIZE_MIB MiB in ${FILL_A} s ($(awk -v m="$SIZE_MIB" -v s="$FILL_A" 'BEGIN { printf "%.0f", m * 1.048576 / s }') MB/s, first writes: allocation)."
     echo "Median (min-max) of $REPEATS repeats after untimed runs of the case until each LUN served $WARM_REQUESTS requests of it, order alternating per repeat."
     echo "CPU: the daemon's CPU time per timed run (median ms, all threads), and the JIT compiler threads' part of it summed over the $REPEATS runs."
