@@ -70,13 +70,8 @@ public final class FileDevice implements BlockDevice {
 
     /** Allocates the whole file (fallocate mode 0: data already there is left as it is). */
     private void preallocate() throws IOException {
-        int rc;
-        int errno;
-        do {
-            rc = LibC.get().fallocate(fd, 0, 0, size);
-            errno = rc == 0 ? 0 : LibC.errno();
-        } while (errno == LibC.EINTR);
-        if (rc != 0) {
+        int errno = fallocate(0, size);
+        if (errno != 0) {
             throw new IOException("preallocate " + size + " bytes for " + path + ": " + LibC.get().strerror(errno)
                     + (errno == LibC.ENOSPC ? " (" + fileSystem.getUsableSpace() + " bytes free on its file system)" : ""));
         }
@@ -184,13 +179,8 @@ public final class FileDevice implements BlockDevice {
         if (known == null) {
             return true; // no fallocate here (some network file systems): the headroom is all we can keep
         }
-        int rc;
-        int errno;
-        do {
-            rc = LibC.get().fallocate(fd, 0, offset, length);
-            errno = rc == 0 ? 0 : LibC.errno();
-        } while (errno == LibC.EINTR);
-        if (rc == 0) {
+        int errno = fallocate(offset, length);
+        if (errno == 0) {
             known.add(offset, length);
             return true;
         }
@@ -202,6 +192,15 @@ public final class FileDevice implements BlockDevice {
             return true;
         }
         throw new IOException("allocate " + offset + "+" + length + " in " + path + ": " + LibC.get().strerror(errno));
+    }
+
+    /** fallocate mode 0 (allocate, keep what is there), retried when interrupted: 0, or the errno. */
+    private int fallocate(long offset, long length) {
+        int errno;
+        do {
+            errno = LibC.get().fallocate(fd, 0, offset, length) == 0 ? 0 : LibC.errno();
+        } while (errno == LibC.EINTR);
+        return errno;
     }
 
     @Override
