@@ -100,6 +100,12 @@ final class Engine implements AutoCloseable {
     /** The backed free space kept: the most two commits allocated lately, and since when. */
     private long keptBacked;
     private long keptBackedSince = System.nanoTime();
+    /**
+     * False once the device declined a punch, which it does only if it cannot punch at all (a
+     * preallocated file, a file system without holes): from then on all free space is released as
+     * backed and none is trimmed, which would only move it between the allocator's indexes.
+     */
+    private boolean punches = true;
     private long liveBytes;
     /** Changes operations made to batches already sent (the commit hook's own are not counted). */
     private long sentChanges;
@@ -616,8 +622,8 @@ final class Engine implements AutoCloseable {
                 allocator.release(run.offset(), run.length(), true);
             }
             for (Extent run : released.punched()) { // one punch per run
-                allocator.release(run.offset(), run.length());
-                device.punchHole(run.offset(), run.length());
+                allocator.release(run.offset(), run.length(), !punches); // a double free throws before the punch
+                punches = punches && device.punchHole(run.offset(), run.length());
             }
             long recent = allocatedBefore + allocatedSince;
             long now = System.nanoTime();
@@ -627,7 +633,7 @@ final class Engine implements AutoCloseable {
                 keptBackedSince = now;
             }
             long excess = allocator.backedFreeBytes() - Math.max(BACKED_FREE_MIN, keptBacked);
-            if (excess > 0) {
+            if (excess > 0 && punches) {
                 unback(excess);
             }
         } catch (IOException e) {
@@ -642,7 +648,9 @@ final class Engine implements AutoCloseable {
      */
     private void punchBackedFree() {
         try {
-            unback(allocator.backedFreeBytes());
+            if (punches) {
+                unback(allocator.backedFreeBytes());
+            }
         } catch (IOException e) {
             LOG.warn("could not give back the pool's free space at close (it is reused as it is)", e);
         }
@@ -650,8 +658,8 @@ final class Engine implements AutoCloseable {
 
     /** Gives the layer below {@code bytes} of the free space it backs, the allocator choosing which. */
     private void unback(long bytes) throws IOException {
-        for (Extent e : allocator.unback(bytes)) {
-            device.punchHole(e.offset(), e.length());
+        for (Extent e : allocator.unback(bytes)) { // what a refused punch left "unbacked" is backed when handed out
+            punches = punches && device.punchHole(e.offset(), e.length());
         }
     }
 
