@@ -1,9 +1,12 @@
 package io.cistern.thinpool.meta;
 
 import io.cistern.thinpool.alloc.Allocator;
+import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -105,7 +108,36 @@ public final class Freelist {
     /** Mount: declares the data area free, then every allocated run allocated. Returns bytes allocated. */
     public long load(Allocator allocator, long dataStart, long dataEnd) {
         allocator.initAddFree(dataStart, dataEnd - dataStart);
-        long allocated = 0;
+        long[] allocated = {0};
+        forEachAllocated((offset, length) -> {
+            allocator.initRmFree(offset, length);
+            allocated[0] += length;
+        });
+        return allocated[0];
+    }
+
+    /** The free runs of the data area, as recorded, in offset order. */
+    public List<Extent> freeRuns(long dataStart, long dataEnd) {
+        List<Extent> free = new ArrayList<>();
+        long[] at = {dataStart};
+        forEachAllocated((offset, length) -> {
+            if (offset > at[0]) {
+                free.add(new Extent(at[0], offset - at[0]));
+            }
+            at[0] = offset + length;
+        });
+        if (at[0] < dataEnd) {
+            free.add(new Extent(at[0], dataEnd - at[0]));
+        }
+        return free;
+    }
+
+    private interface Runs {
+        void run(long offset, long length);
+    }
+
+    /** The recorded allocated runs in offset order (a run crossing chunks comes in pieces). */
+    private void forEachAllocated(Runs allocated) {
         try (KeyValueStore.Cursor c = store.scan(new byte[] {Keys.FREE}, Keys.end(Keys.FREE))) {
             while (c.next()) {
                 long base = Keys.freeChunkOf(c.key()) * BITS;
@@ -120,13 +152,11 @@ public final class Freelist {
                     while (run < BITS && isSet(bits, run)) {
                         run++;
                     }
-                    allocator.initRmFree((base + i) * unit, (long) (run - i) * unit);
-                    allocated += (long) (run - i) * unit;
+                    allocated.run((base + i) * unit, (long) (run - i) * unit);
                     i = run;
                 }
             }
         }
-        return allocated;
     }
 
     /** True if every unit of the range is recorded allocated (for the consistency check). */

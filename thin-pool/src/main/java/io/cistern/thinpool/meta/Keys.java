@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
  *                                              bit i set = unit chunk*BITS+i allocated
  * 'R' u64 offset                            -> u32: owners beyond the first of a shared extent
  *                                              ({@link RefCounts}); absent = one owner
+ * 'O'                                       -> empty: the pool is open; still there at the next open
+ *                                              means it was not closed cleanly
  * </pre>
  *
  * <p>A map key is 25 bytes and a single block's value 16: 41 bytes per block mapped on its own, about
@@ -37,6 +39,7 @@ public final class Keys {
     public static final byte DEAD = 'K';
     public static final byte FREE = 'F';
     public static final byte REFS = 'R';
+    public static final byte OPEN = 'O';
 
     public static final int MAP_KEY_BYTES = 25;
 
@@ -45,6 +48,10 @@ public final class Keys {
 
     public static byte[] superblock() {
         return new byte[] {SUPER};
+    }
+
+    public static byte[] open() {
+        return new byte[] {OPEN};
     }
 
     public static byte[] dataset(long id) {

@@ -7,6 +7,7 @@ import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.Freelist;
+import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
@@ -58,6 +59,9 @@ final class Engine implements AutoCloseable {
      */
     static final int BACKGROUND_BATCH_KEYS = 1024;
 
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String name;
     final BlockDevice device;
     final KeyValueStore store;
     final Allocator allocator;
@@ -115,6 +119,7 @@ final class Engine implements AutoCloseable {
     private volatile PoolException failure;
 
     Engine(String name, BlockDevice device, KeyValueStore store, Allocator allocator, PoolConfig config) {
+        this.name = name;
         this.device = device;
         this.store = store;
         this.allocator = allocator;
@@ -362,9 +367,30 @@ final class Engine implements AutoCloseable {
         return sentChanges + batch.changes() + freelist.marks();
     }
 
-    /** Mount: bytes the freelist records allocated. */
-    void mounted(long allocatedBytes) {
-        liveBytes = allocatedBytes;
+    /**
+     * Mount, before the thread starts: rebuilds the allocator from the freelist. After an unclean
+     * close, first gives the layer below the free space it may still back: free space kept backed
+     * for overwrites ({@link Frees}), frees not yet punched, and space written for writes whose commit
+     * never came. The allocator takes all free space at mount for unbacked, so that a sparse pool file
+     * would otherwise keep it until the allocator came round to it. One punch per free run.
+     */
+    void mount(long dataStart, long dataEnd) throws IOException {
+        liveBytes = freelist.load(allocator, dataStart, dataEnd);
+        if (store.get(Keys.open()) != null) {
+            long start = System.nanoTime();
+            List<Extent> free = freelist.freeRuns(dataStart, dataEnd);
+            int punched = 0;
+            for (Extent run : free) {
+                punches = device.punchHole(run.offset(), run.length());
+                if (!punches) {
+                    break;
+                }
+                punched++;
+            }
+            LOG.info("pool {} was not closed cleanly: {} of its {} free runs ({} bytes) given back to the device in {} ms",
+                    name, punched, free.size(), allocator.freeBytes(), (System.nanoTime() - start) / 1_000_000);
+        }
+        batch.put(Keys.open(), EMPTY); // committed with the open's first commit; deleted by a clean close
     }
 
     /**
@@ -478,6 +504,8 @@ final class Engine implements AutoCloseable {
         if (failure == null) {
             commit();
             punchBackedFree();
+            batch.delete(Keys.open());
+            commit();
         }
         if (background != null) {
             background.done().completeExceptionally(new PoolException(PoolException.Kind.CLOSED,

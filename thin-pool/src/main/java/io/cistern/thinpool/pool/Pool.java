@@ -63,11 +63,11 @@ public final class Pool implements AutoCloseable {
     private final Map<Long, Volume> handles = new ConcurrentHashMap<>();
 
     private Pool(String name, BlockDevice device, KeyValueStore store, PoolConfig config, PoolRecord sb,
-            Function<ByteBuffer, byte[]> hasher) {
+            Function<ByteBuffer, byte[]> hasher) throws IOException {
         this.engine = new Engine(name, device, store, Allocators.create(config.allocator(), sb.unit()), config);
         this.catalog = new Catalog(sb);
         catalog.load(store);
-        engine.mounted(engine.freelist.load(engine.allocator, sb.dataStart(), sb.dataEnd()));
+        engine.mount(sb.dataStart(), sb.dataEnd());
         this.space = new Space(catalog, engine::liveBytes, sb.dataEnd() - sb.dataStart(), config.softThresholdPercent());
         this.map = new BlockMap(engine, catalog);
         Deduper deduper = new Deduper(engine, hasher);

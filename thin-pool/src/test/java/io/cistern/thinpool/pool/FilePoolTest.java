@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.thinpool.device.BlockDevice;
 import io.cistern.thinpool.device.FileDevice;
+import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -139,6 +142,93 @@ class FilePoolTest {
         try (Pool pool = Pool.openDevice(file, meta, PoolConfig.defaults())) {
             Volume v = pool.volume("v");
             assertArrayEquals(bytes(random(2, (int) (32 * MiB))), bytes(v.read(0, (int) (32 * MiB)).join()));
+        }
+    }
+
+    /**
+     * A crash leaves free space the pool file still holds (here the 32 MiB an overwrite freed, kept
+     * backed for the next overwrites): the next open finds the pool was not closed cleanly and gives
+     * it back, so the file is near its live size again. A clean close leaves nothing to give back.
+     */
+    @Test
+    void openingAfterACrashGivesBackTheFreeSpaceTheFileHolds() throws Exception {
+        Path file = dir.resolve("pool.img");
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        PowerCut device = new PowerCut(FileDevice.create(file, 512 * MiB, false));
+        MemoryKeyValueStore crashed;
+        try (Pool pool = Pool.create("p", device, store, PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(128 * MiB));
+            v.write(0, random(1, (int) (32 * MiB)), true).join();
+            v.write(0, random(2, (int) (32 * MiB)), true).join();
+            v.flush().join();
+            v.flush().join();
+            crashed = store.copy(); // the metadata as the crash leaves it
+            device.cut = true; // and the file: the close below changes neither
+        }
+        assertTrue(allocatedBytes(file) >= 63 * MiB, "the file does not hold the freed space: " + allocatedBytes(file));
+        try (Pool pool = Pool.open("p", FileDevice.open(file), crashed, PoolConfig.defaults())) {
+            assertTrue(allocatedBytes(file) <= 34 * MiB, "the open kept the free space: " + allocatedBytes(file));
+            Volume v = pool.volume("v");
+            assertArrayEquals(bytes(random(2, (int) (32 * MiB))), bytes(v.read(0, (int) (32 * MiB)).join()));
+            v.write(32 * MiB, random(3, (int) MiB), true).join();
+            CheckReport check = pool.check();
+            assertTrue(check.clean(), check.problems()::toString);
+        }
+        PowerCut counted = new PowerCut(FileDevice.open(file));
+        try (Pool pool = Pool.open("p", counted, crashed.copy(), PoolConfig.defaults())) { // as the clean close left it
+            assertEquals(0, counted.punches, "punches at the open after a clean close");
+            assertArrayEquals(bytes(random(3, (int) MiB)), bytes(pool.volume("v").read(32 * MiB, (int) MiB).join()));
+        }
+    }
+
+    /** A device that counts punches and, once {@code cut}, changes nothing more (the power went). */
+    private static final class PowerCut implements BlockDevice {
+        private final BlockDevice device;
+        volatile boolean cut;
+        int punches;
+
+        PowerCut(BlockDevice device) {
+            this.device = device;
+        }
+
+        @Override
+        public long size() {
+            return device.size();
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) throws IOException {
+            device.read(offset, dst);
+        }
+
+        @Override
+        public void write(long offset, ByteBuffer src) throws IOException {
+            if (!cut) {
+                device.write(offset, src);
+            }
+        }
+
+        @Override
+        public void sync() throws IOException {
+            if (!cut) {
+                device.sync();
+            }
+        }
+
+        @Override
+        public boolean punchHole(long offset, long length) throws IOException {
+            punches++;
+            return cut || device.punchHole(offset, length);
+        }
+
+        @Override
+        public boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
+            return cut || device.back(offset, length, freeAfter, headroom);
+        }
+
+        @Override
+        public void close() throws IOException {
+            device.close();
         }
     }
 

@@ -187,7 +187,7 @@ class MapStoreTest {
             damage.put(Keys.map(run.mapId(), 1, run.birth()), MapRecord.of(run.mapping(1)).encode());
             store.write(damage, true);
         }
-        try (Pool pool = Pool.open("p", device, store, PoolConfig.defaults())) {
+        try (Pool pool = Pool.open("p", device, store.copy(), PoolConfig.defaults())) {
             List<String> problems = pool.check().problems();
             assertTrue(problems.stream().anyMatch(p -> p.contains("overlaps the extent before it")), problems.toString());
         }
