@@ -371,7 +371,7 @@ final class Engine implements AutoCloseable {
      * Mount, before the thread starts: rebuilds the allocator from the freelist. After an unclean
      * close, first gives the layer below the free space it may still back: free space kept backed
      * for overwrites ({@link Frees}), frees not yet punched, and space written for writes whose commit
-     * never came. The allocator takes all free space at mount for unbacked, so that a sparse pool file
+     * never came. The allocator counts all free space as unbacked at mount, so a sparse pool file
      * would otherwise keep it until the allocator came round to it. One punch per free run.
      */
     void mount(long dataStart, long dataEnd) throws IOException {
