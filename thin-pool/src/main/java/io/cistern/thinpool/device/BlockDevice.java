@@ -46,6 +46,15 @@ public interface BlockDevice extends AutoCloseable {
         return true;
     }
 
+    /**
+     * True if what {@link #punchHole} gives back goes to others (a sparse file's blocks to its file
+     * system), so that free space the device still backs after a crash is worth giving back at the
+     * next open. A block device's discards only tell the medium; its space stays the pool's.
+     */
+    default boolean sharesSpace() {
+        return false;
+    }
+
     /** True if writes are refused (an external read-only base image). */
     default boolean readOnly() {
         return false;

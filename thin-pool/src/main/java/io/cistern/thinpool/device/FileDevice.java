@@ -127,6 +127,11 @@ public final class FileDevice implements BlockDevice {
     }
 
     @Override
+    public boolean sharesSpace() {
+        return fileSystem != null && !keepsSpace;
+    }
+
+    @Override
     public boolean readOnly() {
         return readOnly;
     }

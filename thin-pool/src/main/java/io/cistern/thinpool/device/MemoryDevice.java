@@ -62,6 +62,12 @@ public class MemoryDevice implements BlockDevice {
     public void sync() {
     }
 
+    /** Punched pages go back to the heap. */
+    @Override
+    public boolean sharesSpace() {
+        return true;
+    }
+
     @Override
     public synchronized boolean punchHole(long offset, long length) {
         check(offset, length);

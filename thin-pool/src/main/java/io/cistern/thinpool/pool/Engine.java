@@ -372,11 +372,13 @@ final class Engine implements AutoCloseable {
      * close, first gives the layer below the free space it may still back: free space kept backed
      * for overwrites ({@link Frees}), frees not yet punched, and space written for writes whose commit
      * never came. The allocator counts all free space as unbacked at mount, so a sparse pool file
-     * would otherwise keep it until the allocator came round to it. One punch per free run.
+     * would otherwise keep it until the allocator came round to it. One punch per free run; not on a
+     * device whose space is the pool's alone (a block device: a discard of all its free space could
+     * take minutes, for nothing).
      */
     void mount(long dataStart, long dataEnd) throws IOException {
         liveBytes = freelist.load(allocator, dataStart, dataEnd);
-        if (store.get(Keys.open()) != null) {
+        if (device.sharesSpace() && store.get(Keys.open()) != null) {
             long start = System.nanoTime();
             List<Extent> free = freelist.freeRuns(dataStart, dataEnd);
             int punched = 0;

@@ -73,6 +73,11 @@ public final class CrashingDevice implements BlockDevice {
     }
 
     @Override
+    public boolean sharesSpace() {
+        return disk.sharesSpace();
+    }
+
+    @Override
     public synchronized boolean punchHole(long offset, long length) throws IOException {
         mutation();
         pending.add(new Pending(offset, new byte[(int) length]));

@@ -216,6 +216,11 @@ class FilePoolTest {
         }
 
         @Override
+        public boolean sharesSpace() {
+            return device.sharesSpace();
+        }
+
+        @Override
         public boolean punchHole(long offset, long length) throws IOException {
             punches++;
             return cut || device.punchHole(offset, length);
