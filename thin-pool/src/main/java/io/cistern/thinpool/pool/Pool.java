@@ -193,7 +193,8 @@ public final class Pool implements AutoCloseable {
 
     /**
      * {@link #openDevice(Path, Path, PoolConfig)}, a file as preallocated (allocated whole now, and
-     * never punched: see {@link FileDevice}) or as sparse, whichever it was created as.
+     * never punched: see {@link FileDevice}) or as sparse, as {@code preallocate} says, whichever it
+     * was created as: a preallocated file opened as sparse gives back what it frees from then on.
      */
     public static Pool openDevice(Path device, boolean preallocate, Path metaDir, PoolConfig config) throws IOException {
         FileDevice dev = FileDevice.open(device, preallocate);
