@@ -43,12 +43,12 @@ public final class Freelist {
     private final long unit;
     /** Chunks changed in the open batch and not yet put in it, by chunk number. */
     private final Map<Long, byte[]> pending = new HashMap<>();
+    /** Chunks with a key, in the store or in a batch on its way; null until {@link #load} at mount. */
+    private BitSet stored;
     /**
      * Chunks unchanged since the last flush, oldest first. Their arrays may be in a batch on its way
      * to the store, so they are never changed: {@link #bits} copies one before changing it.
      */
-    /** Chunks with a key, in the store or in a batch on its way; null until {@link #load} at mount. */
-    private BitSet stored;
     private final Map<Long, byte[]> clean;
     private long marks;
 
