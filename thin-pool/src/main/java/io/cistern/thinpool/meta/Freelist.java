@@ -4,7 +4,6 @@ import io.cistern.thinpool.alloc.Allocator;
 import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.kv.KeyValueStore;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -145,50 +144,22 @@ public final class Freelist {
         return marks;
     }
 
+    /** {@link #load(Allocator, long, long, List)} without the free runs. */
+    public long load(Allocator allocator, long dataStart, long dataEnd) {
+        return load(allocator, dataStart, dataEnd, null);
+    }
+
     /**
      * Declares the data area free in {@code allocator}, then every allocated run allocated, as the
-     * store has them. Returns bytes allocated. The first call (the mount's, before any change) also
-     * learns which chunks have a key.
+     * store has them, in one scan; adds the free runs between them to {@code freeRuns} (in offset
+     * order) unless it is null. Returns bytes allocated. The first call (the mount's, before any
+     * change) also learns which chunks have a key.
      */
-    public long load(Allocator allocator, long dataStart, long dataEnd) {
+    public long load(Allocator allocator, long dataStart, long dataEnd, List<Extent> freeRuns) {
         allocator.initAddFree(dataStart, dataEnd - dataStart);
-        long[] allocated = {0};
         BitSet keys = stored == null && marks == 0 ? new BitSet() : null;
-        forEachAllocated(keys, (offset, length) -> {
-            allocator.initRmFree(offset, length);
-            allocated[0] += length;
-        });
-        if (keys != null) {
-            stored = keys;
-        }
-        return allocated[0];
-    }
-
-    /** The free runs of the data area, as recorded, in offset order. */
-    public List<Extent> freeRuns(long dataStart, long dataEnd) {
-        List<Extent> free = new ArrayList<>();
-        long[] at = {dataStart};
-        forEachAllocated(null, (offset, length) -> {
-            if (offset > at[0]) {
-                free.add(new Extent(at[0], offset - at[0]));
-            }
-            at[0] = offset + length;
-        });
-        if (at[0] < dataEnd) {
-            free.add(new Extent(at[0], dataEnd - at[0]));
-        }
-        return free;
-    }
-
-    private interface Runs {
-        void run(long offset, long length);
-    }
-
-    /**
-     * The recorded allocated runs in offset order (a run crossing chunks comes in pieces), and the
-     * chunks that have a key into {@code keys} unless null.
-     */
-    private void forEachAllocated(BitSet keys, Runs allocated) {
+        long allocated = 0;
+        long at = dataStart; // where the free run before the next allocated one starts
         try (KeyValueStore.Cursor c = store.scan(new byte[] {Keys.FREE}, Keys.end(Keys.FREE))) {
             while (c.next()) {
                 long chunk = Keys.freeChunkOf(c.key());
@@ -207,11 +178,25 @@ public final class Freelist {
                     while (run < BITS && isSet(bits, run)) {
                         run++;
                     }
-                    allocated.run((base + i) * unit, (long) (run - i) * unit);
+                    long offset = (base + i) * unit; // a run crossing chunks comes in pieces
+                    long length = (long) (run - i) * unit;
+                    allocator.initRmFree(offset, length);
+                    allocated += length;
+                    if (freeRuns != null && offset > at) {
+                        freeRuns.add(new Extent(at, offset - at));
+                    }
+                    at = offset + length;
                     i = run;
                 }
             }
         }
+        if (freeRuns != null && at < dataEnd) {
+            freeRuns.add(new Extent(at, dataEnd - at));
+        }
+        if (keys != null) {
+            stored = keys;
+        }
+        return allocated;
     }
 
     /** True if every unit of the range is recorded allocated (for the consistency check). */

@@ -377,10 +377,10 @@ final class Engine implements AutoCloseable {
      * take minutes, for nothing).
      */
     void mount(long dataStart, long dataEnd) throws IOException {
-        liveBytes = freelist.load(allocator, dataStart, dataEnd);
-        if (device.sharesSpace() && store.get(Keys.open()) != null) {
+        List<Extent> free = device.sharesSpace() && store.get(Keys.open()) != null ? new ArrayList<>() : null;
+        liveBytes = freelist.load(allocator, dataStart, dataEnd, free);
+        if (free != null) {
             long start = System.nanoTime();
-            List<Extent> free = freelist.freeRuns(dataStart, dataEnd);
             int punched = 0;
             for (Extent run : free) {
                 punches = device.punchHole(run.offset(), run.length());
