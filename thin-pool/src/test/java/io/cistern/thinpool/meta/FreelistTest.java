@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cistern.thinpool.alloc.ExtentAllocator;
 import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.ForwardingStore;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.util.ArrayDeque;
@@ -19,36 +20,23 @@ class FreelistTest {
     private static final long CHUNK = UNIT * Freelist.BITS; // bytes one bitmap key covers
 
     /** A store that counts the lookups of freelist keys. */
-    private static final class Counting implements KeyValueStore {
-        final MemoryKeyValueStore inner = new MemoryKeyValueStore();
+    private static final class Counting extends ForwardingStore {
         int freeGets;
+
+        Counting() {
+            super(new MemoryKeyValueStore());
+        }
+
+        MemoryKeyValueStore inner() {
+            return store;
+        }
 
         @Override
         public byte[] get(byte[] key) {
             if (key[0] == Keys.FREE) {
                 freeGets++;
             }
-            return inner.get(key);
-        }
-
-        @Override
-        public Cursor scan(byte[] from, byte[] to) {
-            return inner.scan(from, to);
-        }
-
-        @Override
-        public void write(Batch batch, boolean sync) {
-            inner.write(batch, sync);
-        }
-
-        @Override
-        public CacheStats cacheStats() {
-            return inner.cacheStats();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return store.get(key);
         }
     }
 
@@ -80,7 +68,7 @@ class FreelistTest {
         assertThrows(IllegalStateException.class, () -> f.allocate(c, 0, UNIT)); // the kept chunk still says allocated
         f.flush(c);
         store.write(c, true);
-        assertEquals(bitmap(store.inner), bitmapOf(0, 9 * CHUNK / UNIT + 1, 9 * CHUNK / UNIT + 2));
+        assertEquals(bitmap(store.inner()), bitmapOf(0, 9 * CHUNK / UNIT + 1, 9 * CHUNK / UNIT + 2));
     }
 
     /**

@@ -2,7 +2,7 @@ package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.device.CrashingDevice;
 import io.cistern.thinpool.kv.Batch;
-import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.kv.ForwardingStore;
 import io.cistern.thinpool.kv.KvException;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.io.IOException;
@@ -13,27 +13,16 @@ import java.io.IOException;
  * writes land in {@link #durable()}; unsynced ones too (nothing in the pool writes unsynced; a store that
  * buffered them would need modelling here).
  */
-final class CrashingStore implements KeyValueStore {
-    private final MemoryKeyValueStore store;
+final class CrashingStore extends ForwardingStore {
     private final CrashingDevice device;
 
     CrashingStore(MemoryKeyValueStore store, CrashingDevice device) {
-        this.store = store;
+        super(store);
         this.device = device;
     }
 
     MemoryKeyValueStore durable() {
         return store;
-    }
-
-    @Override
-    public byte[] get(byte[] key) {
-        return store.get(key);
-    }
-
-    @Override
-    public Cursor scan(byte[] from, byte[] to) {
-        return store.scan(from, to);
     }
 
     @Override
@@ -46,20 +35,5 @@ final class CrashingStore implements KeyValueStore {
             }
             store.write(batch, sync);
         }
-    }
-
-    @Override
-    public CacheStats cacheStats() {
-        return store.cacheStats();
-    }
-
-    @Override
-    public MemoryUsage memory() {
-        return store.memory();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }
