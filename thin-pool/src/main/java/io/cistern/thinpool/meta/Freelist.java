@@ -119,7 +119,12 @@ public final class Freelist {
     }
 
     private boolean mayHaveKey(long chunk) {
-        return stored == null || chunk > Integer.MAX_VALUE || stored.get((int) chunk);
+        return stored == null || !tracked(chunk) || stored.get((int) chunk);
+    }
+
+    /** True if {@link #stored} can say whether {@code chunk} has a key (a BitSet is indexed by int). */
+    private static boolean tracked(long chunk) {
+        return chunk <= Integer.MAX_VALUE;
     }
 
     /** Puts the chunks changed since the last flush in {@code batch}, the open batch, before it is committed. */
@@ -132,7 +137,7 @@ public final class Freelist {
                 batch.put(Keys.free(chunk), bits);
             }
             clean.put(chunk, free ? ALL_FREE : bits);
-            if (stored != null && chunk <= Integer.MAX_VALUE) {
+            if (stored != null && tracked(chunk)) {
                 stored.set(chunk.intValue(), !free);
             }
         });
@@ -163,7 +168,7 @@ public final class Freelist {
         try (KeyValueStore.Cursor c = store.scan(new byte[] {Keys.FREE}, Keys.end(Keys.FREE))) {
             while (c.next()) {
                 long chunk = Keys.freeChunkOf(c.key());
-                if (keys != null && chunk <= Integer.MAX_VALUE) {
+                if (keys != null && tracked(chunk)) {
                     keys.set((int) chunk);
                 }
                 long base = chunk * BITS;

@@ -383,8 +383,7 @@ final class Engine implements AutoCloseable {
             long start = System.nanoTime();
             int punched = 0;
             for (Extent run : free) {
-                punches = device.punchHole(run.offset(), run.length());
-                if (!punches) {
+                if (!punch(run)) {
                     break;
                 }
                 punched++;
@@ -653,7 +652,7 @@ final class Engine implements AutoCloseable {
             }
             for (Extent run : released.punched()) { // one punch per run
                 allocator.release(run.offset(), run.length(), !punches); // a double free throws before the punch
-                punches = punches && device.punchHole(run.offset(), run.length());
+                punch(run);
             }
             long recent = allocatedBefore + allocatedSince;
             long now = System.nanoTime();
@@ -689,8 +688,14 @@ final class Engine implements AutoCloseable {
     /** Gives the layer below {@code bytes} of the free space it backs, the allocator choosing which. */
     private void unback(long bytes) throws IOException {
         for (Extent e : allocator.unback(bytes)) { // what a refused punch left "unbacked" is backed when handed out
-            punches = punches && device.punchHole(e.offset(), e.length());
+            punch(e);
         }
+    }
+
+    /** Punches {@code e} unless the device declined a punch before; false once it has declined one. */
+    private boolean punch(Extent e) throws IOException {
+        punches = punches && device.punchHole(e.offset(), e.length());
+        return punches;
     }
 
     private void fail(Throwable e, List<CompletableFuture<Void>> failed) {
