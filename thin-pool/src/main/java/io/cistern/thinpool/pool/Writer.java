@@ -79,23 +79,31 @@ final class Writer {
      * on the device, completes.
      */
     CompletableFuture<Void> write(DatasetRecord h, long first, Stored[] blocks) {
+        WriteRun run = new WriteRun(engine);
+        write(h, first, blocks, run);
+        run.flush();
+        return run.written();
+    }
+
+    /**
+     * {@link #write(DatasetRecord, long, Stored[])} with the data queued on {@code run}, which the
+     * caller flushes: writes placed one after the other go to the device together.
+     */
+    void write(DatasetRecord h, long first, Stored[] blocks, WriteRun run) {
         Plan p = plan(h, first, blocks);
         if (p.changes.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         List<Extent> extents = extentsFor(h, first, p);
         Batch batch = engine.batch();
         share(p, batch);
-        WriteRun run = new WriteRun(engine);
         Mapping[] placed = place(h, first, blocks.length, p, extents, batch, run);
         if (p.dedup.active()) {
             enter(p.changes, placed, batch);
         }
-        run.flush();
         p.charge(h);
         catalog.touch(h);
         space.checkThreshold();
-        return run.written();
     }
 
     /**
