@@ -12,6 +12,7 @@ import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -500,6 +501,45 @@ final class Engine implements AutoCloseable {
     void free(Mapping m, boolean replaced) {
         ddt.referenceDropped(batch, m);
         free(new Extent(m.offset(), m.extentBytes(allocator.unit())), replaced);
+    }
+
+    /**
+     * Contiguous free space taken from the allocator for a sync of held writes ({@link WriteBack}),
+     * handed out in order: the blocks, sorted by their place in the volume, land side by side, and
+     * their data goes to the device in few writes. (The allocator would hand them the scattered
+     * backed holes that overwrites freed.) Only ever in memory: what a sync leaves goes back.
+     */
+    private final ArrayDeque<Extent> reservoir = new ArrayDeque<>();
+
+    /** Takes about {@code bytes} of free space in runs of at least 1 MiB, if the allocator has them. */
+    void fillReservoir(long bytes) {
+        long want = (bytes + RESERVOIR_CHUNK - 1) / RESERVOIR_CHUNK * RESERVOIR_CHUNK;
+        if (reservoir.isEmpty() && want > 0) {
+            reservoir.addAll(allocator.allocate(want, RESERVOIR_CHUNK));
+        }
+    }
+
+    private static final long RESERVOIR_CHUNK = 1L << 20;
+
+    /** {@code want} contiguous bytes from the head of the reservoir, or null if they are not there. */
+    List<Extent> fromReservoir(long want) {
+        Extent e = reservoir.peekFirst();
+        if (e == null || e.length() < want) {
+            return null;
+        }
+        reservoir.pollFirst();
+        if (e.length() > want) {
+            reservoir.addFirst(new Extent(e.offset() + want, e.length() - want));
+        }
+        return new ArrayList<>(List.of(new Extent(e.offset(), want)));
+    }
+
+    /** Gives the allocator back what the sync left, as unbacked (backed again if handed out). */
+    void drainReservoir() {
+        for (Extent e : reservoir) {
+            allocator.release(e.offset(), e.length(), false);
+        }
+        reservoir.clear();
     }
 
     /** True while the layer below refuses to back new space (a full file system under a pool file). */

@@ -481,6 +481,10 @@ final class Writer {
     }
 
     private List<Extent> allocate(long bytes, long chunk, long block) {
+        List<Extent> reserved = engine.fromReservoir(bytes); // a sync of held writes: side by side
+        if (reserved != null) {
+            return reserved;
+        }
         List<Extent> got = engine.allocator.allocate(bytes, chunk);
         if (got.isEmpty() && engine.deferredBytes() > 0) {
             engine.commit(); // space freed since the last commit becomes allocatable

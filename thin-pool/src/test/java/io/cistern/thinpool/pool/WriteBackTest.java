@@ -49,35 +49,47 @@ class WriteBackTest {
         }
     }
 
-    /** Device reads of a 1 MiB read of a volume written 4 KiB at a time in random order. */
-    private static int readsAfterRandomWrites(PoolConfig config) throws Exception {
+    /**
+     * Device reads of the first 1 MiB of a 16 MiB volume of which every fourth block was written, 4 KiB
+     * at a time in random order (placed as they come, the first MiB's blocks lie all over 4 MiB of the
+     * device); with {@code damage}, the read must fail on a block whose bytes changed.
+     */
+    private static int readsAfterRandomWrites(PoolConfig config, boolean damage) throws Exception {
         CountingDevice device = new CountingDevice(64 * MiB);
         try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), config)) {
-            Volume v = pool.createVolume("v", VolumeSpec.sparse(4 * MiB));
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(16 * MiB));
             List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < 256; b++) {
+            for (int b = 0; b < 4096; b += 4) {
                 order.add(b);
             }
             Collections.shuffle(order, new Random(1));
             for (int b : order) {
                 v.write((long) b * B, random(b, B), false).join();
             }
-            assertArrayEquals(bytes(random(17, B)), bytes(v.read(17 * B, B).join()));
+            assertArrayEquals(bytes(random(20, B)), bytes(v.read(20 * B, B).join()));
             pool.flush().join();
+            if (damage) {
+                long at = PoolIoTest.findBytes(device, bytes(random(100, B)));
+                device.write(at + 7, ByteBuffer.wrap(new byte[] {(byte) ~bytes(random(100, B))[7]}));
+                assertKind(PoolException.Kind.CHECKSUM, () -> v.read(0, 256 * B).join());
+                return 0;
+            }
             int before = device.reads.get();
             ByteBuffer all = v.read(0, 256 * B).join();
             for (int b = 0; b < 256; b++) {
-                assertArrayEquals(bytes(random(b, B)), bytes(all.slice(b * B, B)), "block " + b);
+                ByteBuffer want = b % 4 == 0 ? random(b, B) : ByteBuffer.allocate(B);
+                assertArrayEquals(bytes(want), bytes(all.slice(b * B, B)), "block " + b);
             }
             return device.reads.get() - before;
         }
     }
 
     @Test
-    void randomSmallWritesLandInBlockOrder() throws Exception {
-        int direct = readsAfterRandomWrites(PoolConfig.defaults().withWriteBackBytes(0));
-        assertTrue(direct > 200, direct + " device reads: placed as they came, scattered");
-        assertEquals(1, readsAfterRandomWrites(PoolConfig.defaults()), "held, then placed in block order");
+    void randomSmallWritesLandInBlockOrderAndAreReadTogether() throws Exception {
+        int direct = readsAfterRandomWrites(PoolConfig.defaults().withWriteBackBytes(0), false);
+        assertTrue(direct > 2, direct + " device reads: placed as they came, scattered");
+        assertEquals(1, readsAfterRandomWrites(PoolConfig.defaults(), false), "held, placed in block order, gathered");
+        readsAfterRandomWrites(PoolConfig.defaults(), true);
     }
 
     /**
