@@ -186,29 +186,31 @@ final class VolumeIo {
 
     /**
      * The run of blocks from the one holding {@code offset} with the same status, examined with one
-     * map scan per {@link #STATUS_MAX_BLOCKS} at most; unwritten stretches are skipped by key.
+     * map scan per {@link #STATUS_MAX_BLOCKS} at most; unwritten stretches are skipped by key. Held
+     * writes answer for their blocks where they are (initiators ask before reads, so asking must not
+     * place them).
      */
     CompletableFuture<Volume.Status> status(long id, long offset) {
-        return engine.call(() -> {
+        return engine.io(() -> {
             DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, 1);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
             long end = ds.volsize / vbs;
-            boolean mapped = map.view(ds, first).hasData();
+            boolean mapped = mapped(ds, first, 1)[0];
             long b = first + 1;
             long budget = STATUS_MAX_BLOCKS;
             while (b < end && budget > 0) {
-                if (!mapped) {
-                    b = map.nextCandidate(ds, b, end); // skip the blocks nothing was ever written to
+                if (!mapped) { // skip the blocks nothing was ever written to
+                    b = Math.min(map.nextCandidate(ds, b, end), writeBack.nextHeld(id, b, end));
                     if (b == end) {
                         break;
                     }
                 }
                 int n = (int) Math.min(end - b, budget);
-                BlockMap.View[] views = map.views(ds, b, n);
+                boolean[] has = mapped(ds, b, n);
                 int same = 0;
-                while (same < n && views[same].hasData() == mapped) {
+                while (same < n && has[same] == mapped) {
                     same++;
                 }
                 b += same;
@@ -219,6 +221,17 @@ final class VolumeIo {
             }
             return new Volume.Status(first * vbs, (b - first) * vbs, mapped);
         });
+    }
+
+    /** Whether {@code ds} shows data at blocks {@code first..}: the held write's, else the map's. */
+    private boolean[] mapped(DatasetRecord ds, long first, int count) {
+        BlockMap.View[] views = map.views(ds, first, count);
+        ByteBuffer[] held = ds.snapshot() ? null : writeBack.overlay(ds.id, first, count);
+        boolean[] out = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = held != null && held[i] != null ? held[i].hasRemaining() : views[i].hasData();
+        }
+        return out;
     }
 
     /** Zeroes {@code length < 2 * volblocksize} bytes that do not cover whole blocks. */

@@ -127,6 +127,13 @@ final class WriteBack {
         return out;
     }
 
+    /** The first block in {@code [from, end)} of volume {@code id} that is held, else {@code end}. */
+    long nextHeld(long id, long from, long end) {
+        TreeMap<Long, Held> held = volumes.get(id);
+        Long next = held == null ? null : held.ceilingKey(from);
+        return next == null ? end : Math.min(next, end);
+    }
+
     /** Places the held blocks of {@code h} in {@code [from, to)}: before a write there that is not held. */
     void sync(DatasetRecord h, long from, long to) {
         TreeMap<Long, Held> held = volumes.get(h.id);

@@ -224,4 +224,29 @@ class WriteBackTest {
             }
         }
     }
+
+    /**
+     * GET LBA STATUS sees held writes (data mapped, zeros not) where they are: initiators such as QEMU
+     * ask before reading, and asking must not place them.
+     */
+    @Test
+    void statusSeesHeldWritesWithoutPlacingThem() throws Exception {
+        CountingDevice device = new CountingDevice(64 * MiB);
+        try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(16 * MiB));
+            v.write(30 * B, random(1, B), false).join();
+            pool.flush().join();
+            int before = device.writes.get();
+            v.write(10 * B, random(2, 2 * B), false).join();
+            v.write(30 * B, ByteBuffer.allocate(B), false).join(); // zeros over placed data: unmapped
+            assertEquals(new Volume.Status(0, 10 * B, false), v.status(0).join());
+            assertEquals(new Volume.Status(10 * B, 2 * B, true), v.status(10 * B).join());
+            assertEquals(new Volume.Status(12 * B, 16 * MiB - 12 * B, false), v.status(12 * B).join());
+            assertEquals(before, device.writes.get(), "asking placed held writes");
+            pool.flush().join();
+            assertTrue(device.writes.get() > before);
+            assertEquals(new Volume.Status(10 * B, 2 * B, true), v.status(10 * B).join());
+            assertEquals(new Volume.Status(12 * B, 16 * MiB - 12 * B, false), v.status(12 * B).join());
+        }
+    }
 }
