@@ -55,7 +55,8 @@ public class WriteCost {
         Path dir = Files.createTempDirectory(Path.of(args.length > 2 ? args[2] : "/dev/shm"), "writecost");
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Map<String, Long>> rows = new ArrayList<>();
-        try (Pool pool = Pool.createOnFile(dir.resolve("pool.img"), 4L << 30, false, dir.resolve("meta"), PoolConfig.defaults())) {
+        try (Pool pool = Pool.createOnFile(dir.resolve("pool.img"), 4L << 30, false, dir.resolve("meta"),
+                PoolConfig.defaults().withWriteBackBytes(Long.getLong("writeback", PoolConfig.defaults().writeBackBytes())))) {
             Volume v = pool.createVolume("v", VolumeSpec.sparse(VOLUME).withCompression(Compression.OFF));
             byte[] bytes = new byte[1 << 20];
             new Random(1).nextBytes(bytes);

@@ -61,10 +61,7 @@ START=$(date +%s)
 for tool in qemu-img qemu-nbd fio iscsi-inq python3 timeout java; do
     command -v "$tool" >/dev/null || { echo "bench-dedup: $tool not found" >&2; exit 2; }
 done
-if [[ ! -f $JAR ]]; then
-    echo "bench-dedup: building $JAR" >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests -pl daemon -am package) >&2
-fi
+ensure_jar bench-dedup "$JAR"
 IMG_BYTES=$(stat -c %s "$IMAGE")
 VOL_MIB=$(( (IMG_BYTES + (1 << 20) - 1) >> 20 ))
 WARM_MIB=${WARM_MIB:-$VOL_MIB}

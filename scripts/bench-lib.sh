@@ -40,3 +40,17 @@ jit_cpu_ms() {
 
 # sum_of "v1 v2 ...": their sum
 sum_of() { tr ' ' '\n' <<<"$1" | awk 'NF { s += $1 } END { printf "%.0f\n", s }'; }
+
+# ensure_jar NAME JAR: builds the daemon jar when it is missing or older than any main source or
+# pom of the tree. A run must measure the code of the tree it reports: session 20 compared branches
+# with a jar left from another checkout.
+ensure_jar() {
+    local name=$1 jar=$2 root
+    root=$(cd "$(dirname "$jar")/../.." && pwd)
+    if [[ -f $jar ]] && [[ -z $(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit) ]] \
+            && [[ -z $(find "$root" -maxdepth 2 -name pom.xml -newer "$jar" -print -quit) ]]; then
+        return 0
+    fi
+    echo "$name: building $jar (missing or older than the sources)" >&2
+    (cd "$root" && mvn -q -B -DskipTests -pl daemon -am package) >&2
+}

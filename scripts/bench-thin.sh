@@ -93,10 +93,7 @@ START=$(date +%s)
 for tool in qemu-img iscsi-inq timeout java du; do
     command -v "$tool" >/dev/null || { echo "bench-thin: $tool not found" >&2; exit 2; }
 done
-if [[ ! -f $JAR ]]; then
-    echo "bench-thin: building $JAR" >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests -pl daemon -am package) >&2
-fi
+ensure_jar bench-thin "$JAR"
 
 WA=$(mktemp -d "$SHM_DIR/cistern-thinbench.XXXXXX")
 WB=""
@@ -388,7 +385,7 @@ report() {
     echo
     echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(free -h | awk '/^Mem:/ { print $2 }') RAM, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
     echo "- daemon allocator: $(cistern_malloc_name)"
-    echo "- client: $(dpkg-query -W -f '${Package} ${Version}' qemu-utils 2>/dev/null); commit $(git -C "$ROOT" rev-parse --short HEAD)"
+    echo "- client: $(dpkg-query -W -f '${Package} ${Version}' qemu-utils 2>/dev/null); commit $(git -C "$ROOT" describe --always --dirty --abbrev=7)"
     echo "- command: \`scripts/bench-thin.sh --repeats $REPEATS$( (( ONLY_BIG )) && echo ' --only-big')$( (( SKIP_BIG )) && echo ' --skip-big')\` (SIZE_MIB=$SIZE_MIB BIG_GIB=$BIG_GIB SNAPS=$SNAPS COUNT_4K=$COUNT_4K COUNT_1M=$COUNT_1M CISTERN_JAVA_OPTS='${CISTERN_JAVA_OPTS:-}'), $(( $(date +%s) - START )) s"
     echo
     if (( ! ONLY_BIG )); then

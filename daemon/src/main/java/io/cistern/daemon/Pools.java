@@ -86,7 +86,8 @@ final class Pools implements AutoCloseable {
                 p.getDuration("commit-interval").toMillis(), PoolConfig.defaults().maxBatchKeys(),
                 p.getInt("soft-threshold-percent"), p.getInt("read-threads"), p.getBytes("map-cache"),
                 p.getBytes("dedup-cache"),
-                p.hasPath("metadata-headroom") ? p.getBytes("metadata-headroom") : PoolConfig.AUTO);
+                p.hasPath("metadata-headroom") ? p.getBytes("metadata-headroom") : PoolConfig.AUTO,
+                p.getBytes("write-back"));
         PoolPlacement placement = PoolPlacement.of(name, p, dataDir);
         Path metaDir = placement.metadata();
         Path storage = placement.storage();

@@ -9,6 +9,7 @@ import io.cistern.thinpool.meta.Mapping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -212,7 +213,12 @@ final class BlockMap {
      */
     void read(String name, int vbs, long first, View[] views, ByteBuffer dst) {
         int base = dst.position();
+        boolean[] done = gather(name, vbs, first, views, dst, base);
         for (int i = 0; i < views.length; ) {
+            if (done[i]) {
+                i++;
+                continue;
+            }
             int n = 1;
             if (stored(views[i])) {
                 long next = views[i].mapping().address() + views[i].mapping().length();
@@ -231,6 +237,86 @@ final class BlockMap {
             i += n;
         }
         dst.position(base + views.length * vbs);
+    }
+
+    /** Most bytes between two blocks that {@link #gather} reads through (and drops). */
+    private static final int GATHER_GAP = 32 * 1024;
+    /** Most bytes one gathering device read spans. */
+    private static final int GATHER_MAX = 1 << 20;
+
+    /**
+     * Reads the whole raw blocks that lie alone in the volume's order (neither neighbour follows them
+     * on the device) but near each other on the device, with one device read per group, reading
+     * through gaps of up to {@link #GATHER_GAP}: small writes placed in block order at a sync
+     * ({@link WriteBack}) put a 1 MiB range's blocks in a few such groups. Returns which blocks it read.
+     */
+    private boolean[] gather(String name, int vbs, long first, View[] views, ByteBuffer dst, int base) {
+        boolean[] done = new boolean[views.length];
+        long[] keys = new long[views.length];
+        int n = 0;
+        for (int i = 0; i < views.length; i++) {
+            if (raw(views[i], vbs) && !follows(views, i - 1, i) && !follows(views, i, i + 1)) {
+                keys[n++] = views[i].mapping().address() << GATHER_INDEX_BITS | i;
+            }
+        }
+        if (n < 2) {
+            return done;
+        }
+        Arrays.sort(keys, 0, n); // by device offset
+        for (int g = 0; g < n; ) {
+            long start = keys[g] >>> GATHER_INDEX_BITS;
+            long last = start;
+            int end = g + 1;
+            for (; end < n; end++) {
+                long at = keys[end] >>> GATHER_INDEX_BITS;
+                if (at - (last + vbs) > GATHER_GAP || at + vbs - start > GATHER_MAX) {
+                    break;
+                }
+                last = at;
+            }
+            if (end - g >= 2) {
+                ByteBuffer span = scratch((int) (last + vbs - start));
+                int k = g;
+                try {
+                    engine.device.read(start, span.slice(0, (int) (last + vbs - start)));
+                    for (; k < end; k++) {
+                        int i = (int) (keys[k] & (1 << GATHER_INDEX_BITS) - 1);
+                        Mapping m = views[i].mapping();
+                        ByteBuffer got = verified(name, first + i, m, span.slice((int) (m.address() - start), vbs));
+                        dst.put(base + i * vbs, got, 0, vbs);
+                        done[i] = true;
+                    }
+                } catch (IOException e) {
+                    long block = first + (keys[k] & (1 << GATHER_INDEX_BITS) - 1);
+                    throw new PoolException(PoolException.Kind.IO, block, "read of '" + name + "' block " + block
+                            + " failed: " + e.getMessage(), e);
+                }
+            }
+            g = end;
+        }
+        return done;
+    }
+
+    /** Bits of a gathered block's index in its read (a read has fewer than 2^20 blocks). */
+    private static final int GATHER_INDEX_BITS = 20;
+
+    private static boolean raw(View v, int vbs) {
+        return stored(v) && !v.mapping().packed() && v.mapping().length() == vbs;
+    }
+
+    /** True if block {@code b}'s bytes follow block {@code a}'s on the device. */
+    private static boolean follows(View[] views, int a, int b) {
+        return a >= 0 && b < views.length && stored(views[a]) && stored(views[b])
+                && views[a].mapping().address() + views[a].mapping().length() == views[b].mapping().address();
+    }
+
+    /** {@code got}, unless its CRC32C differs from the mapping's: then the block is damaged. */
+    private static ByteBuffer verified(String name, long block, Mapping m, ByteBuffer got) {
+        if (Crc32c.of(got) != m.crc()) {
+            throw new PoolException(PoolException.Kind.CHECKSUM, block, "checksum mismatch in '" + name
+                    + "' block " + block + " (device offset " + m.address() + "): the block is damaged", null);
+        }
+        return got;
     }
 
     /** True if the view's bytes are on this pool's device. */
@@ -263,11 +349,7 @@ final class BlockMap {
         engine.device.read(start, stored.slice(0, bytes));
         for (int k = 0; k < n; k++) {
             Mapping m = views[at + k].mapping();
-            ByteBuffer got = stored.slice((int) (m.address() - start), m.length());
-            if (Crc32c.of(got) != m.crc()) {
-                throw new PoolException(PoolException.Kind.CHECKSUM, block + k, "checksum mismatch in '" + name
-                        + "' block " + (block + k) + " (device offset " + m.address() + "): the block is damaged", null);
-            }
+            ByteBuffer got = verified(name, block + k, m, stored.slice((int) (m.address() - start), m.length()));
             if (whole) {
                 continue;
             }

@@ -12,6 +12,7 @@ import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.RefCounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,6 +92,10 @@ final class Engine implements AutoCloseable {
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private Flight flight;
     private Runnable beforeCommit = () -> { };
+    /** Small writes acknowledged but not yet placed: placed before each commit and each other operation. */
+    private WriteBack writeBack;
+    /** {@link #changes()} when the running operation began or last {@link #settle settled}. */
+    private long settled;
     private Background background;
     /** Hot block-map entries, kept exact by the batches' change reports. */
     final MapCache maps;
@@ -265,14 +270,33 @@ final class Engine implements AutoCloseable {
         inFlight(offset, length).forEach(CompletableFuture::join);
     }
 
-    /** Starts the thread; {@code hook} runs on it just before each commit (to add dirty records). */
-    void start(Runnable hook) {
+    /**
+     * Starts the thread; {@code hook} runs on it just before each commit (to add dirty records), and
+     * {@code writeBack}'s held writes are placed before each commit and each operation but reads and
+     * writes.
+     */
+    void start(Runnable hook, WriteBack writeBack) {
         this.beforeCommit = hook;
+        this.writeBack = writeBack;
         thread.start();
     }
 
-    /** Runs {@code op} on the metadata thread; the future completes with its result. */
+    /**
+     * Runs {@code op} on the metadata thread once the held writes are placed (it sees every write
+     * acknowledged before it, as stored); the future completes with its result.
+     */
     <T> CompletableFuture<T> call(Callable<T> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(result, () -> {
+            writeBack.syncAll();
+            result.complete(op.call());
+            return null;
+        });
+        return result;
+    }
+
+    /** {@link #call} for reads and writes, which see held writes where they are ({@link VolumeIo}). */
+    <T> CompletableFuture<T> io(Callable<T> op) {
         CompletableFuture<T> result = new CompletableFuture<>();
         submit(result, () -> {
             result.complete(op.call());
@@ -281,10 +305,14 @@ final class Engine implements AutoCloseable {
         return result;
     }
 
-    /** Runs {@code op} and completes only after the commit that makes its effects durable. */
+    /**
+     * Runs {@code op} once the held writes are placed, and completes only after the commit that makes
+     * its effects and theirs durable.
+     */
     CompletableFuture<Void> durable(Callable<Void> op) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         submit(result, () -> {
+            writeBack.syncAll();
             op.call();
             waiters.add(result);
             return null;
@@ -341,11 +369,11 @@ final class Engine implements AutoCloseable {
             result.completeExceptionally(failure);
             return;
         }
-        long changes = changes();
+        settled = changes();
         try {
             task.call();
         } catch (PoolException e) {
-            if (changes() == changes) {
+            if (changes() == settled) {
                 result.completeExceptionally(e); // refused before changing anything
             } else {
                 fail(e, List.of());
@@ -360,6 +388,14 @@ final class Engine implements AutoCloseable {
     /** The batch that collects the current operation's metadata changes. Metadata thread only. */
     Batch batch() {
         return batch;
+    }
+
+    /**
+     * Marks the running operation's changes so far as complete and consistent on their own (held
+     * writes placed before the operation proper): a refusal from here on fails the operation, not the pool.
+     */
+    void settle() {
+        settled = changes();
     }
 
     /** Metadata changes made by operations so far: unchanged across an operation means it changed nothing. */
@@ -467,6 +503,50 @@ final class Engine implements AutoCloseable {
         free(new Extent(m.offset(), m.extentBytes(allocator.unit())), replaced);
     }
 
+    /**
+     * Contiguous free space taken from the allocator for a sync of held writes ({@link WriteBack}),
+     * handed out in order: the blocks, sorted by their place in the volume, land side by side, and
+     * their data goes to the device in few writes. (The allocator would hand them the scattered
+     * backed holes that overwrites freed.) Only ever in memory: what a sync leaves goes back.
+     */
+    private final ArrayDeque<Extent> reservoir = new ArrayDeque<>();
+
+    /** Takes about {@code bytes} of free space in runs of at least 1 MiB, if the allocator has them. */
+    void fillReservoir(long bytes) {
+        long want = (bytes + RESERVOIR_CHUNK - 1) / RESERVOIR_CHUNK * RESERVOIR_CHUNK;
+        if (reservoir.isEmpty() && want > 0) {
+            reservoir.addAll(allocator.allocate(want, RESERVOIR_CHUNK));
+        }
+    }
+
+    private static final long RESERVOIR_CHUNK = 1L << 20;
+
+    /** {@code want} contiguous bytes from the head of the reservoir, or null if they are not there. */
+    List<Extent> fromReservoir(long want) {
+        Extent e = reservoir.peekFirst();
+        if (e == null || e.length() < want) {
+            return null;
+        }
+        reservoir.pollFirst();
+        if (e.length() > want) {
+            reservoir.addFirst(new Extent(e.offset() + want, e.length() - want));
+        }
+        return new ArrayList<>(List.of(new Extent(e.offset(), want)));
+    }
+
+    /** Gives the allocator back what the sync left, as unbacked (backed again if handed out). */
+    void drainReservoir() {
+        for (Extent e : reservoir) {
+            allocator.release(e.offset(), e.length(), false);
+        }
+        reservoir.clear();
+    }
+
+    /** True while the layer below refuses to back new space (a full file system under a pool file). */
+    boolean deviceFull() {
+        return deviceFull;
+    }
+
     /** Bytes held by mapped extents, each counted once however many maps share it. */
     long liveBytes() {
         return liveBytes;
@@ -484,7 +564,8 @@ final class Engine implements AutoCloseable {
     private void loop() {
         while (!closing || !queue.isEmpty()) {
             try {
-                Runnable op = queue.poll(backgroundReady() ? 0 : config.commitIntervalMillis(), TimeUnit.MILLISECONDS);
+                long wait = backgroundReady() ? 0 : writeBack.millisUntilDue(System.nanoTime(), config.commitIntervalMillis());
+                Runnable op = queue.poll(wait, TimeUnit.MILLISECONDS);
                 for (int n = 0; op != null && n < 1024; n++) {
                     op.run();
                     op = n + 1 < 1024 ? queue.poll() : null;
@@ -492,7 +573,8 @@ final class Engine implements AutoCloseable {
                 if (backgroundReady()) {
                     runBackground();
                 }
-                if (failure == null && needCommit()) {
+                if (failure == null && flight == null && (needCommit() || writeBack.due(System.nanoTime()))) {
+                    syncHeld();
                     startCommit();
                 }
             } catch (InterruptedException e) {
@@ -502,6 +584,7 @@ final class Engine implements AutoCloseable {
                 LOG.error("pool operation failed outside its future", e);
             }
         }
+        syncHeld();
         if (failure == null) {
             commit();
             punchBackedFree();
@@ -639,6 +722,7 @@ final class Engine implements AutoCloseable {
         commits++;
         f.waiters().forEach(w -> w.complete(null));
         if (failure == null && needCommit()) {
+            syncHeld();
             startCommit();
         }
     }
@@ -712,9 +796,33 @@ final class Engine implements AutoCloseable {
     }
 
     /**
+     * Places the held writes between operations (before a commit, when due, at close): so a commit
+     * holds every write acknowledged before it. A refusal (no room below the pool) leaves them held
+     * until the next try, and fails the flushes that need them.
+     */
+    private void syncHeld() {
+        if (writeBack.isEmpty() || failure != null) {
+            return;
+        }
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        run(synced, () -> {
+            writeBack.syncAll();
+            return null;
+        });
+        synced.exceptionally(e -> { // already done: this runs here, now
+            if (failure == null) {
+                LOG.warn("pool {}: acknowledged writes cannot be placed yet ({}); flushes fail until they are",
+                        name, e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /**
      * Makes everything so far durable before returning, for an operation that needs it now (freed
      * space back, a check of what is on disk): waits for the flight in the air, then sends and waits
-     * for the open batch. Metadata thread only.
+     * for the open batch. Metadata thread only. Held writes are not placed here (an operation is
+     * under way): those of other operations get in the next commit.
      */
     void commit() {
         if (flight != null) {

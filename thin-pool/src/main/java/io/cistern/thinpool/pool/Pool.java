@@ -76,9 +76,11 @@ public final class Pool implements AutoCloseable {
         this.datasets = new Datasets(engine, catalog, space, map, writer, snapshots);
         this.destroyer = new Destroyer(engine, catalog, space, snapshots);
         this.asyncDestroy = new AsyncDestroy(engine, destroyer);
-        this.io = new VolumeIo(engine, catalog, map, writer, deduper);
+        WriteBack writeBack = new WriteBack(engine, catalog, writer, space, config.writeBackBytes(),
+                config.commitIntervalMillis());
+        this.io = new VolumeIo(engine, catalog, map, writer, deduper, writeBack);
         this.inspector = new Inspector(engine, catalog, map);
-        engine.start(() -> catalog.flushTo(engine.batch()));
+        engine.start(() -> catalog.flushTo(engine.batch()), writeBack);
         try {
             sync(engine.durable(() -> {
                 asyncDestroy.free(destroyer.finishIncomplete(), share -> { });

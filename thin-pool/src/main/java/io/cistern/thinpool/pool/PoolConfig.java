@@ -17,16 +17,19 @@ import io.cistern.thinpool.alloc.ExtentAllocator;
  * @param metadataHeadroomBytes bytes a file-backed pool leaves free in its file system, so the
  *                         metadata store (usually beside it) does not run out first; {@link #AUTO}:
  *                         {@link #metadataHeadroom(long) min(1 GiB, 2% of the pool)}
+ * @param writeBackBytes   most bytes of small writes held in memory, acknowledged, to be placed in
+ *                         block order before the next commit ({@code WriteBack}; 0: none held)
  */
 public record PoolConfig(String allocator, long metadataCacheBytes, long commitIntervalMillis, int maxBatchKeys,
-        int softThresholdPercent, int readThreads, long mapCacheBytes, long dedupCacheBytes, long metadataHeadroomBytes) {
+        int softThresholdPercent, int readThreads, long mapCacheBytes, long dedupCacheBytes, long metadataHeadroomBytes,
+        long writeBackBytes) {
     public static final long AUTO = -1;
 
     /** The dedup cache's arrays are indexed by int. */
     public static final long MAX_DEDUP_CACHE_BYTES = 16L << 30;
 
     public static PoolConfig defaults() {
-        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, 64L << 20, AUTO);
+        return new PoolConfig(ExtentAllocator.NAME, 64L << 20, 1000, 1 << 16, 80, 2, 64L << 20, 64L << 20, AUTO, 64L << 20);
     }
 
     public PoolConfig {
@@ -37,6 +40,9 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
         if (dedupCacheBytes > MAX_DEDUP_CACHE_BYTES) {
             throw new IllegalArgumentException("dedup cache larger than " + (MAX_DEDUP_CACHE_BYTES >> 30) + "G: "
                     + dedupCacheBytes);
+        }
+        if (writeBackBytes < 0) {
+            throw new IllegalArgumentException("write-back bytes must not be negative: " + writeBackBytes);
         }
         if (metadataHeadroomBytes < 0 && metadataHeadroomBytes != AUTO) {
             throw new IllegalArgumentException("metadata headroom must not be negative: " + metadataHeadroomBytes);
@@ -51,27 +57,32 @@ public record PoolConfig(String allocator, long metadataCacheBytes, long commitI
 
     public PoolConfig withSoftThresholdPercent(int percent) {
         return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, percent, readThreads,
-                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes);
+                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes, writeBackBytes);
     }
 
     public PoolConfig withCommitIntervalMillis(long millis) {
         return new PoolConfig(allocator, metadataCacheBytes, millis, maxBatchKeys, softThresholdPercent, readThreads,
-                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes);
+                mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes, writeBackBytes);
     }
 
     public PoolConfig withMapCacheBytes(long bytes) {
         return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
-                readThreads, bytes, dedupCacheBytes, metadataHeadroomBytes);
+                readThreads, bytes, dedupCacheBytes, metadataHeadroomBytes, writeBackBytes);
     }
 
     public PoolConfig withDedupCacheBytes(long bytes) {
         return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
-                readThreads, mapCacheBytes, bytes, metadataHeadroomBytes);
+                readThreads, mapCacheBytes, bytes, metadataHeadroomBytes, writeBackBytes);
     }
 
     public PoolConfig withMetadataHeadroomBytes(long bytes) {
         return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
-                readThreads, mapCacheBytes, dedupCacheBytes, bytes);
+                readThreads, mapCacheBytes, dedupCacheBytes, bytes, writeBackBytes);
+    }
+
+    public PoolConfig withWriteBackBytes(long bytes) {
+        return new PoolConfig(allocator, metadataCacheBytes, commitIntervalMillis, maxBatchKeys, softThresholdPercent,
+                readThreads, mapCacheBytes, dedupCacheBytes, metadataHeadroomBytes, bytes);
     }
 
     /** The headroom for a pool of {@code deviceBytes}: as configured, or min(1 GiB, 2% of it). */

@@ -23,6 +23,8 @@ final class Space {
     private final int softThresholdPercent;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private boolean aboveSoftThreshold;
+    /** Bytes promised to writes held in memory ({@link WriteBack}), not yet charged: ZFS's tempreserve. */
+    private long reserved;
 
     Space(Catalog catalog, LongSupplier liveBytes, long dataBytes, int softThresholdPercent) {
         this.catalog = catalog;
@@ -46,9 +48,28 @@ final class Space {
         return liveBytes.getAsLong() + catalog.unfilledReservations();
     }
 
-    /** What a dataset without a reservation may still be charged. */
+    /** What a dataset without a reservation may still be charged, less what held writes were promised. */
     long available() {
-        return Math.max(0, capacity - used());
+        return Math.max(0, capacity - used() - reserved);
+    }
+
+    /** Promises {@code bytes} to a held write if they are available; false if not. */
+    boolean reserve(long bytes) {
+        if (bytes > available()) {
+            return false;
+        }
+        reserved += bytes;
+        return true;
+    }
+
+    /** Takes back a promise of {@link #reserve}: the held write is about to be charged, or was replaced. */
+    void release(long bytes) {
+        reserved -= bytes;
+    }
+
+    /** Makes a released promise again: charging the held write was refused, so it stays held. */
+    void restore(long bytes) {
+        reserved += bytes;
     }
 
     /** Throws out-of-space unless {@code more} bytes can be charged (never for a zero or negative change). */

@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
  * metadata thread only resolves and records mappings (one map scan per request); zero tests and
  * checksums of written data run on the caller's thread, device reads on reader threads and device
  * writes on writer threads. Partial blocks are read, patched and written whole (read-modify-write)
- * on the metadata thread.
+ * on the metadata thread. Small writes are held in memory ({@link WriteBack}) and placed later in
+ * block order; reads overlay them, and other writes of their blocks place them first.
  *
  * <p>Thread-safety: methods may be called from any thread; the work runs on the pool's threads.
  */
@@ -36,6 +37,7 @@ final class VolumeIo {
     private final BlockMap map;
     private final Writer writer;
     private final Deduper deduper;
+    private final WriteBack writeBack;
     /** Each head's settings as last seen on the metadata thread: what callers store blocks with. */
     private final Map<Long, Setting> settings = new ConcurrentHashMap<>();
 
@@ -43,27 +45,35 @@ final class VolumeIo {
         static final Setting DEFAULT = new Setting(Compression.DEFAULT, Dedup.OFF);
     }
 
-    VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer, Deduper deduper) {
+    VolumeIo(Engine engine, Catalog catalog, BlockMap map, Writer writer, Deduper deduper, WriteBack writeBack) {
         this.engine = engine;
         this.catalog = catalog;
         this.map = map;
         this.writer = writer;
         this.deduper = deduper;
+        this.writeBack = writeBack;
     }
 
     /**
      * Resolves the blocks on the metadata thread, then reads and verifies them on a reader thread
-     * into {@code dst}'s remaining bytes (straight into it when the range is whole blocks).
+     * into {@code dst}'s remaining bytes (straight into it when the range is whole blocks), held
+     * blocks copied over what the device has.
      */
     CompletableFuture<Void> read(long id, long offset, ByteBuffer dst) {
         int length = dst.remaining();
-        return engine.call(() -> {
+        return engine.io(() -> {
             DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, length);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
             int count = length == 0 ? 0 : (int) ((offset + length - 1) / vbs - first + 1);
             BlockMap.View[] views = count == 0 ? new BlockMap.View[0] : map.views(ds, first, count);
+            ByteBuffer[] held = count == 0 ? null : writeBack.overlay(id, first, count);
+            for (int i = 0; held != null && i < count; i++) {
+                if (held[i] != null) {
+                    views[i] = BlockMap.NOTHING; // zeros, then the held bytes over them
+                }
+            }
             List<CompletableFuture<Void>> writing = new ArrayList<>(0);
             for (BlockMap.View v : views) {
                 if (v.external() == null && v.mapping() != null && !v.mapping().hole()) {
@@ -76,9 +86,11 @@ final class VolumeIo {
                 int skip = (int) (offset - first * vbs);
                 if (skip == 0 && length == count * vbs) {
                     map.read(name, vbs, first, views, dst.duplicate());
+                    overlay(held, vbs, dst);
                 } else { // not on block boundaries: whole blocks, then the part asked for
                     ByteBuffer whole = ByteBuffer.allocate(count * vbs);
                     map.read(name, vbs, first, views, whole);
+                    overlay(held, vbs, whole.flip());
                     dst.duplicate().put(whole.position(skip).limit(skip + length));
                 }
                 return (Void) null;
@@ -86,11 +98,21 @@ final class VolumeIo {
         }).thenCompose(f -> f);
     }
 
+    /** Copies the held blocks ({@link WriteBack#overlay}) over the blocks read into {@code dst}. */
+    private static void overlay(ByteBuffer[] held, int vbs, ByteBuffer dst) {
+        for (int i = 0; held != null && i < held.length; i++) {
+            if (held[i] != null && held[i].hasRemaining()) {
+                dst.duplicate().position(dst.position() + i * vbs).put(held[i].duplicate());
+            }
+        }
+    }
+
     /**
      * Tests each whole block for zeros, compresses, sums and (if the volume dedups) hashes it: on the
      * caller's thread for a small write that only needs the zero test and the sum, else on the
-     * {@link Preparer}'s threads, in parallel. Then records the write on the metadata thread (which
-     * waits for the preparation if it gets there first) and writes the data on a writer thread.
+     * {@link Preparer}'s threads, in parallel. Then, on the metadata thread (which waits for the
+     * preparation if it gets there first), holds a small write of whole blocks without FUA, or
+     * records the write and writes the data on a writer thread.
      */
     CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer[] data, boolean fua) {
         Parts src = new Parts(data);
@@ -115,6 +137,7 @@ final class VolumeIo {
         } else {
             prepared = Preparer.forEach(count, prepare);
         }
+        boolean holdable = !fua && offset % vbs == 0 && src.length() % vbs == 0 && writeBack.holds(src.length());
         CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
         // Queued at once, so the metadata thread takes the write in its place among everything else
         // submitted (a flush or snapshot after it includes it); by its turn the blocks are usually ready.
@@ -123,6 +146,10 @@ final class VolumeIo {
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.length());
             settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
+            if (holdable && writeBack.hold(h, first, blocks)) {
+                return null;
+            }
+            writeBack.sync(h, first, first + count); // older than this write, and read by its partial blocks
             for (int i = 0; i < count; i++) {
                 if (partial[i]) {
                     ByteBuffer b = patched(h, first + i, offset, src);
@@ -132,17 +159,18 @@ final class VolumeIo {
             recorded.complete(writer.write(h, first, blocks));
             return null;
         };
-        CompletableFuture<Void> done = fua ? engine.durable(op) : engine.call(op);
+        CompletableFuture<Void> done = fua ? engine.durable(op) : engine.io(op);
         // Complete once the data is on the device too (a FUA write's commit waited for it already).
         return done.thenCompose(v -> recorded.getNow(CompletableFuture.completedFuture(null)))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(ioFailure(e)));
     }
 
     CompletableFuture<Void> unmap(long id, long offset, long length) {
-        return engine.call(() -> {
+        return engine.io(() -> {
             DatasetRecord h = writable(id);
             checkRange(h, offset, length);
             int vbs = h.volblocksize;
+            writeBack.sync(h, offset / vbs, (offset + length + vbs - 1) / vbs); // older than this unmap
             long firstWhole = (offset + vbs - 1) / vbs;
             long endWhole = (offset + length) / vbs;
             if (firstWhole >= endWhole) { // inside one block: zero the bytes
@@ -158,29 +186,31 @@ final class VolumeIo {
 
     /**
      * The run of blocks from the one holding {@code offset} with the same status, examined with one
-     * map scan per {@link #STATUS_MAX_BLOCKS} at most; unwritten stretches are skipped by key.
+     * map scan per {@link #STATUS_MAX_BLOCKS} at most; unwritten stretches are skipped by key. Held
+     * writes answer for their blocks where they are (initiators ask before reads, so asking must not
+     * place them).
      */
     CompletableFuture<Volume.Status> status(long id, long offset) {
-        return engine.call(() -> {
+        return engine.io(() -> {
             DatasetRecord ds = catalog.live(id);
             checkRange(ds, offset, 1);
             int vbs = ds.volblocksize;
             long first = offset / vbs;
             long end = ds.volsize / vbs;
-            boolean mapped = map.view(ds, first).hasData();
+            boolean mapped = mapped(ds, first, 1)[0];
             long b = first + 1;
             long budget = STATUS_MAX_BLOCKS;
             while (b < end && budget > 0) {
-                if (!mapped) {
-                    b = map.nextCandidate(ds, b, end); // skip the blocks nothing was ever written to
+                if (!mapped) { // skip the blocks nothing was ever written to
+                    b = Math.min(map.nextCandidate(ds, b, end), writeBack.nextHeld(id, b, end));
                     if (b == end) {
                         break;
                     }
                 }
                 int n = (int) Math.min(end - b, budget);
-                BlockMap.View[] views = map.views(ds, b, n);
+                boolean[] has = mapped(ds, b, n);
                 int same = 0;
-                while (same < n && views[same].hasData() == mapped) {
+                while (same < n && has[same] == mapped) {
                     same++;
                 }
                 b += same;
@@ -191,6 +221,17 @@ final class VolumeIo {
             }
             return new Volume.Status(first * vbs, (b - first) * vbs, mapped);
         });
+    }
+
+    /** Whether {@code ds} shows data at blocks {@code first..}: the held write's, else the map's. */
+    private boolean[] mapped(DatasetRecord ds, long first, int count) {
+        BlockMap.View[] views = map.views(ds, first, count);
+        ByteBuffer[] held = ds.snapshot() ? null : writeBack.overlay(ds.id, first, count);
+        boolean[] out = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = held != null && held[i] != null ? held[i].hasRemaining() : views[i].hasData();
+        }
+        return out;
     }
 
     /** Zeroes {@code length < 2 * volblocksize} bytes that do not cover whole blocks. */

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * Engine#writeData}: on a writer thread, or on the metadata thread itself for a run of at most
  * {@link Engine#INLINE_WRITE_BYTES}): straight from the caller's buffer while they lie next to each
  * other in it (a run breaks where the caller's buffers do), else joined, for blocks that are copies
- * already.
+ * already (up to {@link #MAX_JOINED_BYTES}). One run may serve several {@link Writer} calls.
  */
 final class WriteRun {
     private final Engine engine;
@@ -26,8 +26,11 @@ final class WriteRun {
         this.engine = engine;
     }
 
+    /** Most bytes of copies joined into one buffer: a sync of held writes places thousands back to back. */
+    static final int MAX_JOINED_BYTES = 1 << 20;
+
     void add(long offset, ByteBuffer data, Stored.Span span) {
-        boolean continues = offset == end && (span == null ? whole == null
+        boolean continues = offset == end && (span == null ? whole == null && end - start < MAX_JOINED_BYTES
                 : span.whole() == whole && span.at() == next);
         if (!blocks.isEmpty() && !continues) {
             flush();

@@ -79,23 +79,31 @@ final class Writer {
      * on the device, completes.
      */
     CompletableFuture<Void> write(DatasetRecord h, long first, Stored[] blocks) {
+        WriteRun run = new WriteRun(engine);
+        write(h, first, blocks, run);
+        run.flush();
+        return run.written();
+    }
+
+    /**
+     * {@link #write(DatasetRecord, long, Stored[])} with the data queued on {@code run}, which the
+     * caller flushes: writes placed one after the other go to the device together.
+     */
+    void write(DatasetRecord h, long first, Stored[] blocks, WriteRun run) {
         Plan p = plan(h, first, blocks);
         if (p.changes.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         List<Extent> extents = extentsFor(h, first, p);
         Batch batch = engine.batch();
         share(p, batch);
-        WriteRun run = new WriteRun(engine);
         Mapping[] placed = place(h, first, blocks.length, p, extents, batch, run);
         if (p.dedup.active()) {
             enter(p.changes, placed, batch);
         }
-        run.flush();
         p.charge(h);
         catalog.touch(h);
         space.checkThreshold();
-        return run.written();
     }
 
     /**
@@ -473,6 +481,10 @@ final class Writer {
     }
 
     private List<Extent> allocate(long bytes, long chunk, long block) {
+        List<Extent> reserved = engine.fromReservoir(bytes); // a sync of held writes: side by side
+        if (reserved != null) {
+            return reserved;
+        }
         List<Extent> got = engine.allocator.allocate(bytes, chunk);
         if (got.isEmpty() && engine.deferredBytes() > 0) {
             engine.commit(); // space freed since the last commit becomes allocatable

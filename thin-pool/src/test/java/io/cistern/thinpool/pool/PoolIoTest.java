@@ -182,7 +182,7 @@ class PoolIoTest {
     }
 
     /** Where {@code marker} first appears on the device, at any byte offset. */
-    private static long findBytes(MemoryDevice device, byte[] marker) throws Exception {
+    static long findBytes(MemoryDevice device, byte[] marker) throws Exception {
         ByteBuffer b = ByteBuffer.allocate((int) device.size());
         device.read(0, b);
         byte[] all = b.array();
