@@ -40,6 +40,7 @@ final class PoolRules {
             pool.number("soft-threshold-percent", 1, 100);
             pool.bytes("metadata-cache");
             pool.bytes("map-cache", 0, 64L << 30);
+            pool.bytes("write-back", 0, 64L << 30); // held in the heap
             pool.bytes("dedup-cache", 0, PoolConfig.MAX_DEDUP_CACHE_BYTES);
             pool.bytes("metadata-headroom");
             pool.duration("commit-interval").filter(d -> d.isZero())

@@ -101,11 +101,13 @@ class ConfigValidatorTest {
     /** The caches document 0 (none, the smallest); other sizes must be positive; dedup-cache has its bound. */
     @Test
     void zeroIsASizeOnlyWhereItMeansSomething() {
-        Path ok = files.write("zero.conf", "cistern.pools.p { file = p.img, size = 1G, map-cache = 0, dedup-cache = 0 }\n");
+        Path ok = files.write("zero.conf", "cistern.pools.p { file = p.img, size = 1G, map-cache = 0, dedup-cache = 0, write-back = 0 }\n");
         assertEquals(List.of(), ConfigFiles.problems(ok));
-        Path bad = files.write("bad.conf", "cistern.pools.p { file = p.img, size = 1G, metadata-cache = 0, dedup-cache = 32G }\n");
+        Path bad = files.write("bad.conf", "cistern.pools.p { file = p.img, size = 1G, metadata-cache = 0, dedup-cache = 32G, "
+                + "write-back = 65G }\n");
         assertEquals(List.of(bad + ":1: cistern.pools.p.dedup-cache: must be from 0 to 17179869184 bytes, not 34359738368",
-                bad + ":1: cistern.pools.p.metadata-cache: a size must be positive, not 0"),
+                bad + ":1: cistern.pools.p.metadata-cache: a size must be positive, not 0",
+                bad + ":1: cistern.pools.p.write-back: must be from 0 to 68719476736 bytes, not 69793218560"),
                 ConfigFiles.problems(bad));
     }
 
