@@ -1,12 +1,12 @@
 package io.cistern.daemon.lun;
 
+import io.cistern.target.backend.IoBuffers;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.backend.LunFailure;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.Volume;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -75,7 +75,7 @@ public final class ThinLunBackend implements LunBackend {
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
         int length = blocks * BLOCK;
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length, length);
+        ByteBuf buf = IoBuffers.ALLOCATOR.directBuffer(length, length);
         CompletableFuture<Void> read;
         try {
             read = volume.read(lba * BLOCK, buf.nioBuffer(0, length)).whenComplete((v, e) -> {

@@ -1,7 +1,6 @@
 package io.cistern.target.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -119,7 +118,7 @@ public final class FileBackend implements LunBackend {
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
         return CompletableFuture.supplyAsync(() -> {
             int length = blocks * blockSize;
-            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+            ByteBuf buf = IoBuffers.ALLOCATOR.directBuffer(length);
             try {
                 ByteBuffer target = buf.nioBuffer(0, length);
                 long position = lba * blockSize;

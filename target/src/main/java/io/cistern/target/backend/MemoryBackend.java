@@ -1,7 +1,6 @@
 package io.cistern.target.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,7 @@ public final class MemoryBackend implements LunBackend {
         if (outOfRange(lba, blocks)) {
             return CompletableFuture.failedFuture(new LunFailure(LunFailure.Reason.LBA_OUT_OF_RANGE, lba, "read"));
         }
-        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(blocks * blockSize);
+        ByteBuf out = IoBuffers.ALLOCATOR.buffer(blocks * blockSize);
         long position = lba * blockSize;
         long end = position + (long) blocks * blockSize;
         while (position < end) {

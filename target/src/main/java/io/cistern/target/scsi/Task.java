@@ -1,5 +1,6 @@
 package io.cistern.target.scsi;
 
+import io.cistern.target.backend.IoBuffers;
 import io.cistern.target.backend.LunFailure;
 import io.cistern.target.scsi.spc.Sense;
 import io.netty.buffer.ByteBuf;
@@ -59,7 +60,7 @@ public final class Task {
     }
 
     public ByteBufAllocator alloc() {
-        return ByteBufAllocator.DEFAULT;
+        return IoBuffers.ALLOCATOR;
     }
 
     /**

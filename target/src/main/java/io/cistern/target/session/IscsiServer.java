@@ -1,5 +1,6 @@
 package io.cistern.target.session;
 
+import io.cistern.target.backend.IoBuffers;
 import io.cistern.target.codec.PduDecoder;
 import io.cistern.target.codec.PduEncoder;
 import io.cistern.target.pdu.AsyncMessage;
@@ -52,6 +53,7 @@ public final class IscsiServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, IoBuffers.ALLOCATOR)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -1,5 +1,6 @@
 package io.cistern.target.scsi.sbc;
 
+import io.cistern.target.backend.IoBuffers;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.scsi.CheckCondition;
 import io.cistern.target.scsi.Command;
@@ -8,7 +9,6 @@ import io.cistern.target.scsi.ScsiResponse;
 import io.cistern.target.scsi.Task;
 import io.cistern.target.scsi.spc.Sense;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,7 +64,7 @@ public final class WriteSame implements Command {
 
     private static CompletableFuture<Void> writeRepeated(LunBackend backend, ByteBuf block, long lba, int blocks,
                                                          boolean fua) {
-        ByteBuf data = ByteBufAllocator.DEFAULT.directBuffer(blocks * backend.blockSize());
+        ByteBuf data = IoBuffers.ALLOCATOR.directBuffer(blocks * backend.blockSize());
         for (int i = 0; i < blocks; i++) {
             data.writeBytes(block, block.readerIndex(), block.readableBytes());
         }
