@@ -286,13 +286,10 @@ final class Engine implements AutoCloseable {
      * acknowledged before it, as stored); the future completes with its result.
      */
     <T> CompletableFuture<T> call(Callable<T> op) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        submit(result, () -> {
+        return io(() -> {
             writeBack.syncAll();
-            result.complete(op.call());
-            return null;
+            return op.call();
         });
-        return result;
     }
 
     /** {@link #call} for reads and writes, which see held writes where they are ({@link VolumeIo}). */

@@ -137,8 +137,9 @@ final class WriteBack {
     /** Places the held blocks of {@code h} in {@code [from, to)}: before a write there that is not held. */
     void sync(DatasetRecord h, long from, long to) {
         TreeMap<Long, Held> held = volumes.get(h.id);
-        if (held != null && !held.subMap(from, to).isEmpty()) {
-            place(h, held.subMap(from, true, to, false));
+        NavigableMap<Long, Held> range = held == null ? null : held.subMap(from, true, to, false);
+        if (range != null && !range.isEmpty()) {
+            place(h, range);
         }
     }
 
