@@ -20,6 +20,20 @@ public interface BlockDevice extends AutoCloseable {
     /** Reads exactly {@code dst.remaining()} bytes at {@code offset} into {@code dst}. */
     void read(long offset, ByteBuffer dst) throws IOException;
 
+    /**
+     * Reads bytes from {@code offset} on into the remaining bytes of each part in turn, as one read
+     * of their summed length (a scattering read: blocks near each other on the device land in their
+     * places in a request's buffer without a copy). The parts' positions advance as by {@link #read}.
+     */
+    default void read(long offset, ByteBuffer[] parts) throws IOException {
+        long at = offset;
+        for (ByteBuffer part : parts) {
+            int n = part.remaining();
+            read(at, part);
+            at += n;
+        }
+    }
+
     /** Writes all remaining bytes of {@code src} at {@code offset}; durable only after {@link #sync()}. */
     void write(long offset, ByteBuffer src) throws IOException;
 

@@ -1,11 +1,13 @@
 package io.cistern.thinpool.device;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.byref.LongLongByReference;
 
 /**
- * The few libc calls Java's file API lacks: fallocate (hole punching, allocation) and the
- * BLKGETSIZE64 ioctl (size of a block device). Loaded once, lazily; Linux only.
+ * The few libc calls Java's file API lacks: fallocate (hole punching, allocation), the
+ * BLKGETSIZE64 ioctl (size of a block device) and preadv (FileChannel scatters only at its own
+ * position, which concurrent readers cannot share). Loaded once, lazily; Linux only.
  */
 public interface LibC {
     int O_RDONLY = 0;
@@ -26,6 +28,9 @@ public interface LibC {
     int fallocate(int fd, int mode, long offset, long length);
 
     int ioctl(int fd, long request, LongLongByReference result);
+
+    /** Positional scattering read into {@code iovcnt} iovecs (address, length) at {@code iov}. */
+    long preadv(int fd, Pointer iov, int iovcnt, long offset);
 
     String strerror(int errno);
 

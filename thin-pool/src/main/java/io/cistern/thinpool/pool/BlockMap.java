@@ -246,9 +246,10 @@ final class BlockMap {
 
     /**
      * Reads the whole raw blocks that lie alone in the volume's order (neither neighbour follows them
-     * on the device) but near each other on the device, with one device read per group, reading
-     * through gaps of up to {@link #GATHER_GAP}: small writes placed in block order at a sync
-     * ({@link WriteBack}) put a 1 MiB range's blocks in a few such groups. Returns which blocks it read.
+     * on the device) but near each other on the device, with one scattering device read per group
+     * straight into {@code dst}, reading gaps of up to {@link #GATHER_GAP} into this thread's scratch
+     * buffer: small writes placed in block order at a sync ({@link WriteBack}) put a 1 MiB range's
+     * blocks in a few such groups. Returns which blocks it read.
      */
     private boolean[] gather(String name, int vbs, long first, View[] views, ByteBuffer dst, int base) {
         boolean[] done = new boolean[views.length];
@@ -263,27 +264,26 @@ final class BlockMap {
             return done;
         }
         Arrays.sort(keys, 0, n); // by device offset
+        ByteBuffer[] parts = new ByteBuffer[2 * n]; // blocks and the gaps between them
         for (int g = 0; g < n; ) {
             long start = keys[g] >>> GATHER_INDEX_BITS;
             long last = start;
             int end = g + 1;
             for (; end < n; end++) {
                 long at = keys[end] >>> GATHER_INDEX_BITS;
-                if (at - (last + vbs) > GATHER_GAP || at + vbs - start > GATHER_MAX) {
+                // a block at the same offset as the last (deduplicated) cannot share the read
+                if (at < last + vbs || at - (last + vbs) > GATHER_GAP || at + vbs - start > GATHER_MAX) {
                     break;
                 }
                 last = at;
             }
             if (end - g >= 2) {
-                ByteBuffer span = scratch((int) (last + vbs - start));
                 int k = g;
                 try {
-                    engine.device.read(start, span.slice(0, (int) (last + vbs - start)));
+                    engine.device.read(start, gatherParts(vbs, keys, g, end, dst, base, parts));
                     for (; k < end; k++) {
                         int i = (int) (keys[k] & (1 << GATHER_INDEX_BITS) - 1);
-                        Mapping m = views[i].mapping();
-                        ByteBuffer got = verified(name, first + i, m, span.slice((int) (m.address() - start), vbs));
-                        dst.put(base + i * vbs, got, 0, vbs);
+                        verified(name, first + i, views[i].mapping(), dst.slice(base + i * vbs, vbs));
                         done[i] = true;
                     }
                 } catch (IOException e) {
@@ -295,6 +295,22 @@ final class BlockMap {
             g = end;
         }
         return done;
+    }
+
+    /** The parts of one gathering read of blocks {@code keys[g..end)}: each block's place in {@code dst}, and the gaps. */
+    private static ByteBuffer[] gatherParts(int vbs, long[] keys, int g, int end, ByteBuffer dst, int base, ByteBuffer[] parts) {
+        ByteBuffer gap = scratch(GATHER_GAP);
+        int p = 0;
+        long next = keys[g] >>> GATHER_INDEX_BITS;
+        for (int k = g; k < end; k++) {
+            long at = keys[k] >>> GATHER_INDEX_BITS;
+            if (at > next) {
+                parts[p++] = gap.slice(0, (int) (at - next));
+            }
+            parts[p++] = dst.slice(base + (int) (keys[k] & (1 << GATHER_INDEX_BITS) - 1) * vbs, vbs);
+            next = at + vbs;
+        }
+        return Arrays.copyOf(parts, p);
     }
 
     /** Bits of a gathered block's index in its read (a read has fewer than 2^20 blocks). */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cistern.thinpool.device.MemoryDevice;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.Test;
 class WriteBackTest {
     private static final int B = 4096;
 
-    /** A memory device that counts its reads and writes. */
+    /** A memory device that counts its reads (a scattering read as one) and writes. */
     static final class CountingDevice extends MemoryDevice {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger writes = new AtomicInteger();
+        private boolean scattering;
 
         CountingDevice(long size) {
             super(size);
@@ -38,8 +40,21 @@ class WriteBackTest {
 
         @Override
         public synchronized void read(long offset, ByteBuffer dst) {
-            reads.incrementAndGet();
+            if (!scattering) {
+                reads.incrementAndGet();
+            }
             super.read(offset, dst);
+        }
+
+        @Override
+        public synchronized void read(long offset, ByteBuffer[] parts) throws IOException {
+            reads.incrementAndGet();
+            scattering = true;
+            try {
+                super.read(offset, parts);
+            } finally {
+                scattering = false;
+            }
         }
 
         @Override
