@@ -237,5 +237,5 @@ done
     echo
     echo "OS-image write, the daemon's CPU time per pass (median ms, all threads): plain $(median "${CPU[0]}"), packed $(median "${CPU[1]}"); of it the JIT compiler threads', summed over the $REPEATS passes: plain $(sum_of "${JIT[0]}"), packed $(sum_of "${JIT[1]}")."
     echo
-    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_PASSES passes of $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name)."
+    echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_PASSES passes of $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name), commit $(git -C "$ROOT" describe --always --dirty --abbrev=7)."
 } | tee ${OUT:+"$OUT"}
