@@ -1,6 +1,8 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.meta.DatasetRecord;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongIterator;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,11 +50,11 @@ final class WriteBack {
     private final long intervalNanos;
     /**
      * Held blocks by volume, then block: the block's data (null: zeros) and the bytes it reserved.
-     * Hashed, and sorted only where block order is needed (a sync): a sorted map of 16k random
-     * blocks cost a cache miss per level at each insert, some 6% of the daemon's CPU in 4 KiB random
-     * writes (session 22).
+     * Hashed by the primitive block number, and sorted only where block order is needed (a sync): a
+     * sorted map of 16k random blocks cost a cache miss per level at each insert, some 6% of the
+     * daemon's CPU in 4 KiB random writes, and boxed keys a miss per comparison (session 22).
      */
-    private final Map<Long, Map<Long, Held>> volumes = new HashMap<>();
+    private final Map<Long, Long2ObjectOpenHashMap<Held>> volumes = new HashMap<>();
     /** Blocks held, and the bytes reserved for them. */
     private long count;
     private long bytes;
@@ -96,7 +98,7 @@ final class WriteBack {
         if (count == 0) {
             since = System.nanoTime();
         }
-        Map<Long, Held> held = volumes.computeIfAbsent(h.id, k -> new HashMap<>());
+        Long2ObjectOpenHashMap<Held> held = volumes.computeIfAbsent(h.id, k -> new Long2ObjectOpenHashMap<>());
         bytes += need;
         for (int i = 0; i < blocks.length; i++) {
             Stored s = blocks[i];
@@ -116,7 +118,7 @@ final class WriteBack {
      * empty buffer for zeros, null where nothing is held; null if nothing in the range is.
      */
     ByteBuffer[] overlay(long id, long first, int count) {
-        Map<Long, Held> held = volumes.get(id);
+        Long2ObjectOpenHashMap<Held> held = volumes.get(id);
         long[] blocks = held == null ? null : heldIn(held, first, first + count);
         if (blocks == null || blocks.length == 0) {
             return null;
@@ -131,7 +133,7 @@ final class WriteBack {
 
     /** The first block in {@code [from, end)} of volume {@code id} that is held, else {@code end}. */
     long nextHeld(long id, long from, long end) {
-        Map<Long, Held> held = volumes.get(id);
+        Long2ObjectOpenHashMap<Held> held = volumes.get(id);
         long next = end;
         if (held != null && end - from <= held.size()) {
             for (long b = from; b < end; b++) {
@@ -140,7 +142,8 @@ final class WriteBack {
                 }
             }
         } else if (held != null) {
-            for (long b : held.keySet()) {
+            for (LongIterator it = held.keySet().iterator(); it.hasNext(); ) {
+                long b = it.nextLong();
                 next = b >= from && b < next ? b : next;
             }
         }
@@ -149,14 +152,14 @@ final class WriteBack {
 
     /** Places the held blocks of {@code h} in {@code [from, to)}: before a write there that is not held. */
     void sync(DatasetRecord h, long from, long to) {
-        Map<Long, Held> held = volumes.get(h.id);
+        Long2ObjectOpenHashMap<Held> held = volumes.get(h.id);
         if (held != null && !held.isEmpty()) {
             place(h, held, heldIn(held, from, to));
         }
     }
 
     /** The held blocks in {@code [from, to)}, in order: probed one by one, or picked from all held, whichever is fewer. */
-    private static long[] heldIn(Map<Long, Held> held, long from, long to) {
+    private static long[] heldIn(Long2ObjectOpenHashMap<Held> held, long from, long to) {
         long[] out = new long[(int) Math.min(held.size(), to - from)];
         int n = 0;
         if (to - from <= held.size()) {
@@ -167,7 +170,8 @@ final class WriteBack {
             }
             return Arrays.copyOf(out, n);
         }
-        for (long b : held.keySet()) {
+        for (LongIterator it = held.keySet().iterator(); it.hasNext(); ) {
+            long b = it.nextLong();
             if (b >= from && b < to) {
                 out[n++] = b;
             }
@@ -189,8 +193,8 @@ final class WriteBack {
     }
 
     private void syncVolumes() {
-        for (Iterator<Map.Entry<Long, Map<Long, Held>>> it = volumes.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Map<Long, Held>> v = it.next();
+        for (Iterator<Map.Entry<Long, Long2ObjectOpenHashMap<Held>>> it = volumes.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Long2ObjectOpenHashMap<Held>> v = it.next();
             if (!v.getValue().isEmpty()) {
                 try {
                     place(catalog.live(v.getKey()), v.getValue(), heldIn(v.getValue(), 0, Long.MAX_VALUE));
@@ -225,7 +229,7 @@ final class WriteBack {
      * each, their data gathered in one {@link WriteRun}; each placed run leaves {@code held} at once,
      * so a refusal (out of space below the pool) leaves the rest held, and the engine settled.
      */
-    private void place(DatasetRecord h, Map<Long, Held> held, long[] blocks) {
+    private void place(DatasetRecord h, Long2ObjectOpenHashMap<Held> held, long[] blocks) {
         WriteRun run = new WriteRun(engine);
         try {
             for (int i = 0; i < blocks.length; ) {
