@@ -153,8 +153,9 @@ final class WriteBack {
     /** Places the held blocks of {@code h} in {@code [from, to)}: before a write there that is not held. */
     void sync(DatasetRecord h, long from, long to) {
         Long2ObjectOpenHashMap<Held> held = volumes.get(h.id);
-        if (held != null && !held.isEmpty()) {
-            place(h, held, heldIn(held, from, to));
+        long[] blocks = held == null || held.isEmpty() ? null : heldIn(held, from, to);
+        if (blocks != null && blocks.length > 0) {
+            place(h, held, blocks);
         }
     }
 
