@@ -139,6 +139,36 @@ final class BlockMap {
         return views(ds, block, 1)[0];
     }
 
+    /**
+     * Whether {@code ds} shows data at blocks {@code first..first+count-1}, as {@link #views} would
+     * tell: for a head, from the map cache without making objects where every block is cached and
+     * none shows through to an origin; else through the views.
+     */
+    boolean[] hasData(DatasetRecord ds, long first, int count) {
+        boolean[] out = new boolean[count];
+        if (!ds.snapshot() && cachedHasData(ds, first, out)) {
+            return out;
+        }
+        View[] views = views(ds, first, count);
+        for (int i = 0; i < count; i++) {
+            out[i] = views[i].hasData();
+        }
+        return out;
+    }
+
+    /** {@link #hasData} of head {@code h} from the map cache alone; false if a block needs its views. */
+    private boolean cachedHasData(DatasetRecord h, long first, boolean[] out) {
+        boolean inherits = h.originId != 0 || !h.externalOrigin.isEmpty();
+        for (int i = 0; i < out.length; i++) {
+            byte newest = engine.maps.newest(h.id, first + i);
+            if (newest == MapCache.UNCACHED || newest == MapCache.UNWRITTEN && inherits) {
+                return false;
+            }
+            out[i] = newest == MapCache.DATA;
+        }
+        return true;
+    }
+
     /** What {@code ds} sees at blocks {@code first..first+count-1}: one map scan per map on the way. */
     View[] views(DatasetRecord ds, long first, int count) {
         DatasetRecord head = ds.snapshot() ? catalog.get(ds.parentId) : ds;

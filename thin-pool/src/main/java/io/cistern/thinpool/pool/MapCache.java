@@ -108,6 +108,37 @@ final class MapCache {
         return out;
     }
 
+    /** {@link #newest}: not cached, no version, a hole, or data. */
+    static final byte UNCACHED = 0;
+    static final byte UNWRITTEN = 1;
+    static final byte HOLE = 2;
+    static final byte DATA = 3;
+
+    /**
+     * What the newest version of {@code block} in map {@code mapId} is, read in place: GET LBA STATUS
+     * asks this of thousands of blocks at a time, and decoding each into objects cost as much as
+     * the probes.
+     */
+    byte newest(long mapId, long block) {
+        int at = find(mapId, block);
+        if (at < 0) {
+            misses++;
+            return UNCACHED;
+        }
+        hits++;
+        used[at] = true;
+        long last = table[at * SLOT + SLOT - 1];
+        long lengthAndCrc;
+        if ((last & ONE) != 0) {
+            lengthAndCrc = table[at * SLOT + 4];
+        } else if ((last & MANY) != 0) {
+            lengthAndCrc = more[at][2]; // the newest version comes first
+        } else {
+            return UNWRITTEN;
+        }
+        return lengthAndCrc >>> 32 == 0 ? HOLE : DATA;
+    }
+
     private static boolean allAlone(long[] w) {
         for (int i = WORDS - 1; i < w.length; i += WORDS) {
             if ((w[i] & 1) == 0) {

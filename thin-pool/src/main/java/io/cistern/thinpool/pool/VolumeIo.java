@@ -225,11 +225,12 @@ final class VolumeIo {
 
     /** Whether {@code ds} shows data at blocks {@code first..}: the held write's, else the map's. */
     private boolean[] mapped(DatasetRecord ds, long first, int count) {
-        BlockMap.View[] views = map.views(ds, first, count);
+        boolean[] out = map.hasData(ds, first, count);
         ByteBuffer[] held = ds.snapshot() ? null : writeBack.overlay(ds.id, first, count);
-        boolean[] out = new boolean[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = held != null && held[i] != null ? held[i].hasRemaining() : views[i].hasData();
+        for (int i = 0; held != null && i < count; i++) {
+            if (held[i] != null) {
+                out[i] = held[i].hasRemaining();
+            }
         }
         return out;
     }

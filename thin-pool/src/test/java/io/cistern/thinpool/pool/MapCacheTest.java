@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The map cache must never change an answer: the same random history of writes, unmaps, snapshots,
  * clones, rollbacks and destroys runs on a pool without the cache, one whose cache holds a few
- * entries (constant eviction) and one whose cache holds everything, and every dataset reads the
- * same in all three after each step.
+ * entries (constant eviction) and one whose cache holds everything, and every dataset reads and
+ * reports its LBA status the same in all three after each step.
  */
 class MapCacheTest {
     private static final int B = 4096;
@@ -76,6 +76,8 @@ class MapCacheTest {
                     for (Pool p : pools.subList(1, pools.size())) {
                         assertArrayEquals(expected, bytes(p.volume(ds).read(0, BLOCKS * B).join()),
                                 "dataset " + ds + " after step " + step + " (seed " + seed + ")");
+                        assertEquals(statuses(pools.get(0).volume(ds)), statuses(p.volume(ds)),
+                                "status of " + ds + " after step " + step);
                         long block = rnd.nextInt(BLOCKS);
                         assertArrayEquals(bytes(pools.get(0).volume(ds).read(block * B, B).join()),
                                 bytes(p.volume(ds).read(block * B, B).join()), ds + " block " + block);
@@ -138,7 +140,10 @@ class MapCacheTest {
                     cache.removed(mapId, block, birth);
                     vs.removeIf(x -> x.birth() == birth);
                 } else {
+                    byte newest = cache.newest(mapId, block);
                     BlockMap.Version[] got = cache.get(mapId, block);
+                    assertEquals(got == null ? MapCache.UNCACHED : got.length == 0 ? MapCache.UNWRITTEN
+                            : got[0].mapping().hole() ? MapCache.HOLE : MapCache.DATA, newest, "newest of " + key);
                     if (holdsAll && model.containsKey(key)) {
                         assertTrue(got != null, "lost " + key + " at step " + step);
                     }
@@ -150,6 +155,17 @@ class MapCacheTest {
             }
             assertTrue(cache.size() == Math.min(capacity, model.size()), "size " + cache.size());
         }
+    }
+
+    /** The volume's GET LBA STATUS answers from its first block to its end. */
+    private static List<Volume.Status> statuses(Volume v) {
+        List<Volume.Status> out = new ArrayList<>();
+        for (long at = 0; at < BLOCKS * B; ) {
+            Volume.Status st = v.status(at).join();
+            out.add(st);
+            at = st.offset() + st.length();
+        }
+        return out;
     }
 
     private static BlockMap.Version version(Random rnd, long birth) {
