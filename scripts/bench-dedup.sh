@@ -201,17 +201,18 @@ rand_write() {  # LUN -> IOPS
     python3 -c 'import json,sys; t=sys.stdin.read(); print(round(json.loads(t[t.index("{"):])["jobs"][0]["write"]["iops"]))' <<<"$out"
 }
 
-declare -A S CPU JIT
+declare -A S CPU JIT STEAL
 for (( r = 1; r <= REPEATS; r++ )); do
     start_daemon
     warm_up
     order=(0 1)
     (( r % 2 )) || order=(1 0)
     for lun in "${order[@]}"; do
-        cpu0=$(proc_cpu_ms "$DAEMON_PID"); jit0=$(jit_cpu_ms "$DAEMON_PID")
+        cpu0=$(proc_cpu_ms "$DAEMON_PID"); jit0=$(jit_cpu_ms "$DAEMON_PID"); steal0=$(steal_ms)
         S[$lun,sw]+="$(seq_write "$lun") "
         CPU[$lun]+="$(( $(proc_cpu_ms "$DAEMON_PID") - cpu0 )) "
         JIT[$lun]+="$(( $(jit_cpu_ms "$DAEMON_PID") - jit0 )) "
+        STEAL[$lun]+="$(( $(steal_ms) - steal0 )) "
     done
     for lun in "${order[@]}"; do S[$lun,rr]+="$(rand_read "$lun") "; done
     for lun in "${order[@]}"; do S[$lun,rw]+="$(rand_write "$lun") "; done
@@ -235,7 +236,7 @@ done
         echo "| $title | $unit | $m0 ($lo0-$hi0) | $m1 ($lo1-$hi1) | $ratio | >= $goal | $(verdict "$ratio" "$goal") |"
     done
     echo
-    echo "OS-image write, the daemon's CPU time per pass (median ms, all threads): plain $(median "${CPU[0]}"), packed $(median "${CPU[1]}"); of it the JIT compiler threads', summed over the $REPEATS passes: plain $(sum_of "${JIT[0]}"), packed $(sum_of "${JIT[1]}")."
+    echo "OS-image write, the daemon's CPU time per pass (median ms, all threads): plain $(median "${CPU[0]}"), packed $(median "${CPU[1]}"); of it the JIT compiler threads', summed over the $REPEATS passes: plain $(sum_of "${JIT[0]}"), packed $(sum_of "${JIT[1]}"); host steal (CPU time the hypervisor gave other guests, all CPUs) summed over the passes: plain $(sum_of "${STEAL[0]}"), packed $(sum_of "${STEAL[1]}")."
     echo
     echo "$REPEATS repeats, each on a fresh daemon warmed with $WARM_PASSES passes of $WARM_MIB MiB of the image, image $(basename "$IMAGE") ($IMG_BYTES bytes), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(( $(date +%s) - START )) s, daemon allocator: $(cistern_malloc_name), commit $(git -C "$ROOT" describe --always --dirty --abbrev=7)."
 } | tee ${OUT:+"$OUT"}

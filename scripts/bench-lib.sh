@@ -24,6 +24,12 @@ proc_cpu_ms() {
     awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1000 / hz }' "/proc/$1/stat"
 }
 
+# CPU milliseconds the hypervisor has taken from this machine so far (steal time, all CPUs): a run
+# that lost much of it measured the host's other guests as well as ours.
+steal_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.0f\n", $9 * 1000 / hz }' /proc/stat
+}
+
 # CPU milliseconds a JVM's JIT compiler threads have used so far: compiling in a timed run is
 # warm-up, not the steady state a daemon serves in, so the reports show how much of it was left.
 # HotSpot adds and retires compiler threads with the load; a retired thread's time leaves the sum,

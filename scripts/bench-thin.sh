@@ -174,7 +174,7 @@ qbench() {
 kv() { sed -n "s/.*[[:space:]]$1=\([0-9-]*\).*/\1/p" <<<"$2"; }   # kv KEY "reply"
 
 # ---------------------------------------------------------------- phase A: file vs thin on tmpfs
-declare -A SAMPLES CPU JIT
+declare -A SAMPLES CPU JIT STEAL
 if (( ! ONLY_BIG )); then
 SIZE=$(( SIZE_MIB << 20 ))
 POOL_MIB=$(( SIZE_MIB * (REPEATS + 3) ))
@@ -254,11 +254,12 @@ for c in "${CASES[@]}"; do
         (( r % 2 )) || order=(1 0)
         for lun in "${order[@]}"; do
             # shellcheck disable=SC2086  # ARGS holds several words on purpose
-            cpu0=$(proc_cpu_ms "$DAEMON_PID"); jit0=$(jit_cpu_ms "$DAEMON_PID")
+            cpu0=$(proc_cpu_ms "$DAEMON_PID"); jit0=$(jit_cpu_ms "$DAEMON_PID"); steal0=$(steal_ms)
             secs=$(qbench "$CASE_TIMEOUT" "$lun" "$SIZE" -c "${COUNT[$c]}" ${ARGS[$c]})
             SAMPLES[$lun,$c]+="$(rate "$c" "$secs") "
             CPU[$lun,$c]+="$(( $(proc_cpu_ms "$DAEMON_PID") - cpu0 )) "
             JIT[$lun,$c]+="$(( $(jit_cpu_ms "$DAEMON_PID") - jit0 )) "
+            STEAL[$lun,$c]+="$(( $(steal_ms) - steal0 )) "
             log "$c $([[ $lun == 0 ]] && echo file || echo thin) repeat $r: ${secs}s"
         done
     done
@@ -278,12 +279,13 @@ log "device probe: 4 KiB writes into new pages $DEVICE_NEW MB/s, over written on
 # Overwrite after a snapshot: the same 4 KiB random-write pass before and after a fresh snapshot.
 SNAP_A=""
 snap_pass() {  # label
-    local secs cpu0
-    cpu0=$(proc_cpu_ms "$DAEMON_PID")
+    local secs cpu0 steal0
+    cpu0=$(proc_cpu_ms "$DAEMON_PID"); steal0=$(steal_ms)
     # shellcheck disable=SC2086
     secs=$(qbench "$CASE_TIMEOUT" 1 "$SIZE" -c "$COUNT_4K" ${ARGS[rw4k]})
     SAMPLES[$1]+="$(rate rw4k "$secs") "
     CPU[$1]+="$(( $(proc_cpu_ms "$DAEMON_PID") - cpu0 )) "
+    STEAL[$1]+="$(( $(steal_ms) - steal0 )) "
     log "rw4k thin $1 repeat $r: ${secs}s"
 }
 take_snap() {
@@ -395,17 +397,19 @@ report() {
     echo "Fill of the thin volume before the cases: $SIZE_MIB MiB in ${FILL_A} s ($(awk -v m="$SIZE_MIB" -v s="$FILL_A" 'BEGIN { printf "%.0f", m * 1.048576 / s }') MB/s, first writes: allocation)."
     echo "Median (min-max) of $REPEATS repeats after untimed runs of the case until each LUN served $WARM_REQUESTS requests of it, order alternating per repeat."
     echo "CPU: the daemon's CPU time per timed run (median ms, all threads), and the JIT compiler threads' part of it summed over the $REPEATS runs."
+    echo "Steal: CPU time the hypervisor gave other guests during the timed runs (all CPUs, summed over the $REPEATS runs); where it is large, the ratio measured the host too."
     echo
-    echo "| case | unit | file LUN | thin volume | thin/file | goal | verdict | daemon CPU per run, file / thin (ms) | JIT compiling in the runs, file / thin (ms) |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| case | unit | file LUN | thin volume | thin/file | goal | verdict | daemon CPU per run, file / thin (ms) | JIT compiling in the runs, file / thin (ms) | steal in the runs, file / thin (ms) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for c in "${CASES[@]}"; do
         read -r fm fl fh < <(stats "${SAMPLES[0,$c]}")
         read -r tm tl th < <(stats "${SAMPLES[1,$c]}")
         rt=$(ratio "$tm" "$fm")
-        printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s | >= %s | %s | %s / %s | %s / %s |\n' "${TITLE[$c]}" \
+        printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s | >= %s | %s | %s / %s | %s / %s | %s / %s |\n' "${TITLE[$c]}" \
             "$([[ ${BYTES[$c]} == 4096 ]] && echo IOPS || echo MB/s)" "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
             "${GOAL[$c]}" "$(verdict "$rt" "${GOAL[$c]}")" "$(median "${CPU[0,$c]}")" \
-            "$(median "${CPU[1,$c]}")" "$(sum_of "${JIT[0,$c]}")" "$(sum_of "${JIT[1,$c]}")"
+            "$(median "${CPU[1,$c]}")" "$(sum_of "${JIT[0,$c]}")" "$(sum_of "${JIT[1,$c]}")" \
+            "$(sum_of "${STEAL[0,$c]}")" "$(sum_of "${STEAL[1,$c]}")"
     done
     echo
     echo "### 2. 4 KiB random write QD32 on the full thin volume, before vs right after a snapshot ($SHM_DIR)"
@@ -413,10 +417,11 @@ report() {
     read -r fm fl fh < <(stats "${SAMPLES[before]}")
     read -r tm tl th < <(stats "${SAMPLES[after]}")
     rt=$(ratio "$tm" "$fm")
-    echo "| before (IOPS) | after (IOPS) | after/before | goal | verdict | daemon CPU per pass, before / after (ms) |"
-    echo "|---|---|---|---|---|---|"
-    printf '| %s (%s-%s) | %s (%s-%s) | %s | >= 0.95 | %s | %s / %s |\n' "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
-        "$(verdict "$rt" 0.95)" "$(median "${CPU[before]}")" "$(median "${CPU[after]}")"
+    echo "| before (IOPS) | after (IOPS) | after/before | goal | verdict | daemon CPU per pass, before / after (ms) | steal in the passes, before / after (ms) |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '| %s (%s-%s) | %s (%s-%s) | %s | >= 0.95 | %s | %s / %s | %s / %s |\n' "$fm" "$fl" "$fh" "$tm" "$tl" "$th" "$rt" \
+        "$(verdict "$rt" 0.95)" "$(median "${CPU[before]}")" "$(median "${CPU[after]}")" \
+        "$(sum_of "${STEAL[before]}")" "$(sum_of "${STEAL[after]}")"
     echo
     echo "Device probe ($SHM_DIR, dd, 256 MiB in 4 KiB writes): into new pages $DEVICE_NEW MB/s, over written pages $DEVICE_OVER MB/s."
     echo "Snapshot times here (us, 1 GiB written, tmpfs): $SNAP_A. Volume afterwards:$PROPS_A."

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DirectSlice;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -73,6 +74,9 @@ public final class RocksKeyValueStore implements KeyValueStore {
                 .setWriteBufferManager(writeBuffers)
                 .setWriteBufferSize(Math.max(1 << 20, cacheBytes / 4))
                 .setMaxWriteBufferNumber(2)
+                // LZ4 rather than the default Snappy: compactions run beside the I/O path, and after a
+                // snapshot (dead-list keys) they took a core's tenth on 2 cores, a fifth of it in Snappy.
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig()
                         .setBlockCache(cache)
                         .setCacheIndexAndFilterBlocks(true)
