@@ -272,8 +272,8 @@ final class Engine implements AutoCloseable {
 
     /**
      * Starts the thread; {@code hook} runs on it just before each commit (to add dirty records), and
-     * {@code writeBack}'s held writes are placed before each commit and each operation but reads and
-     * writes.
+     * {@code writeBack}'s held writes are placed before each commit and each operation but a volume's
+     * I/O ({@link #io}).
      */
     void start(Runnable hook, WriteBack writeBack) {
         this.beforeCommit = hook;
@@ -292,7 +292,10 @@ final class Engine implements AutoCloseable {
         });
     }
 
-    /** {@link #call} for reads and writes, which see held writes where they are ({@link VolumeIo}). */
+    /**
+     * {@link #call} for a volume's I/O (reads, writes, unmaps, LBA status), which sees held writes
+     * where they are or places those of its own range ({@link VolumeIo}).
+     */
     <T> CompletableFuture<T> io(Callable<T> op) {
         CompletableFuture<T> result = new CompletableFuture<>();
         submit(result, () -> {

@@ -20,10 +20,10 @@ import java.util.Map;
  * <p>A held write is acknowledged at once, as a disk with its write cache on does: it is durable
  * after the next flush. The {@link Engine} syncs everything held before each commit (so a commit
  * holds every write acknowledged before it, and a crash loses a suffix of the unflushed writes, as
- * before), before every operation other than reads and writes (flush, snapshot, rollback, resize,
+ * before), before every operation other than a volume's I/O (flush, snapshot, rollback, resize,
  * properties...), after {@link PoolConfig#commitIntervalMillis()} at the latest, and at close. A
- * read overlays held blocks; a write, unmap or zeroing that is not held first syncs the held blocks
- * of its range, which are older.
+ * read or LBA status overlays held blocks; a write, unmap or zeroing that is not held first syncs
+ * the held blocks of its range, which are older.
  *
  * <p>Space for held blocks is reserved when they are acknowledged (ZFS's tempreserve), from the
  * pool's accounting and from the allocator's free space, so a sync does not run out of space. A
