@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  * 'M' u64 mapId u64 lastBlock u64 ~birth    -> {@link MapRecord}: the versions of one birth of the blocks
  *                                              up to lastBlock: one block ({@link Mapping}, 16 bytes, or
  *                                              {@link PackedMapping}, 20) or a run (15 + 4n bytes, odd)
- * 'K' u64 mapId u64 killGen u64 block u64 birth -> empty: dead list, a version overwritten or
- *                                              unmapped at killGen but kept for a snapshot
+ * 'K' u64 mapId u64 killGen u64 block u64 birth -> {@link DeadRecord}: dead list, versions overwritten
+ *                                              or unmapped at killGen but kept for a snapshot; the key
+ *                                              names the first, the value (empty: none) the others
  * 'F' u64 chunk                             -> {@link Freelist#CHUNK_BYTES} bytes: allocation bitmap,
  *                                              bit i set = unit chunk*BITS+i allocated
  * 'R' u64 offset                            -> u32: owners beyond the first of a shared extent

@@ -110,6 +110,7 @@ final class Destroyer {
     boolean drain(Drain d) {
         DatasetRecord h = catalog.get(d.id);
         Batch batch = engine.batch();
+        engine.deadList.flush(batch); // kills of the open batch, deleted here with the rest
         List<byte[]> dead = new ArrayList<>();
         List<MapStore.Rec> records = new ArrayList<>();
         boolean more = d.prefix == Keys.DEAD && collectDead(d, batch, dead);

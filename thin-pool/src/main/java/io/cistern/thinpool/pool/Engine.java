@@ -101,6 +101,8 @@ final class Engine implements AutoCloseable {
     final MapCache maps;
     /** The block maps' records, read and changed through the batch (one for the pool). */
     final MapStore records;
+    /** Versions kept for snapshots; their kills go in the batch in records at its commit. */
+    final DeadList deadList;
     private Batch batch;
     private long deferredBytes;
     /** Bytes allocated since the open batch began, and in the batch before it: how much backed free space to keep. */
@@ -135,6 +137,7 @@ final class Engine implements AutoCloseable {
         this.headroom = config.metadataHeadroom(device.size());
         this.maps = new MapCache(config.mapCacheBytes());
         this.records = new MapStore(this);
+        this.deadList = new DeadList(this);
         this.batch = new Batch();
         this.thread = new Thread(this::loop, "pool-" + name);
         this.thread.setDaemon(true);
@@ -400,7 +403,7 @@ final class Engine implements AutoCloseable {
 
     /** Metadata changes made by operations so far: unchanged across an operation means it changed nothing. */
     private long changes() {
-        return sentChanges + batch.changes() + freelist.marks();
+        return sentChanges + batch.changes() + freelist.marks() + deadList.marks();
     }
 
     /**
@@ -617,6 +620,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         Frees frees = recordFrees();
+        deadList.flush(batch);
         freelist.flush(batch);
         ddt.flush(batch);
         sentChanges += batch.changes();

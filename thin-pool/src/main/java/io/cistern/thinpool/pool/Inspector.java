@@ -6,6 +6,7 @@ import io.cistern.thinpool.dedup.DedupStats;
 import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DedupKeys;
 import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.DeadRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import io.cistern.thinpool.meta.PoolRecord;
@@ -362,15 +363,25 @@ final class Inspector {
         try (KeyValueStore.Cursor c = engine.store.scan(new byte[] {Keys.DEAD}, Keys.end(Keys.DEAD))) {
             while (c.next()) {
                 long mapId = Keys.mapIdOf(c.key());
-                long block = Keys.deadBlockOf(c.key());
-                long birth = Keys.deadBirthOf(c.key());
-                if (maps.get(mapId, block, birth) == null) {
-                    problems.add("dead-list entry for map " + mapId + " block " + block + " birth " + birth
-                            + " has no version");
-                } else {
-                    BlockMap.Version newest = map.find(mapId, block, Long.MAX_VALUE);
-                    if (newest != null && newest.birth() == birth) {
-                        problems.add("map " + mapId + " block " + block + ": live version is on the dead list");
+                DeadRecord r;
+                try {
+                    r = DeadRecord.decode(c.key(), c.value());
+                } catch (IllegalArgumentException e) {
+                    problems.add("dead-list record of map " + mapId + " at block " + Keys.deadBlockOf(c.key())
+                            + " is malformed: " + e.getMessage());
+                    continue;
+                }
+                for (int i = 0; i < r.size(); i++) {
+                    long block = r.block(i);
+                    long birth = r.birth(i);
+                    if (maps.get(mapId, block, birth) == null) {
+                        problems.add("dead-list entry for map " + mapId + " block " + block + " birth " + birth
+                                + " has no version");
+                    } else {
+                        BlockMap.Version newest = map.find(mapId, block, Long.MAX_VALUE);
+                        if (newest != null && newest.birth() == birth) {
+                            problems.add("map " + mapId + " block " + block + ": live version is on the dead list");
+                        }
                     }
                 }
             }

@@ -1,15 +1,15 @@
 package io.cistern.thinpool.pool;
 
 import io.cistern.thinpool.kv.Batch;
-import io.cistern.thinpool.kv.KeyValueStore;
 import io.cistern.thinpool.meta.DatasetRecord;
+import io.cistern.thinpool.meta.DeadRecord;
 import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Snapshots as generations, after ZFS's birth times and dead lists. Taking a snapshot ends the pool's
@@ -27,6 +27,7 @@ final class Snapshots {
     private final Catalog catalog;
     private final Space space;
     private final MapStore maps;
+    private final DeadList deadList;
     /** Most blocks of one map change in snapshot destroy. */
     private static final int STRETCH = 4096;
 
@@ -35,6 +36,7 @@ final class Snapshots {
         this.catalog = catalog;
         this.space = space;
         this.maps = engine.records;
+        this.deadList = engine.deadList;
     }
 
     /**
@@ -78,14 +80,14 @@ final class Snapshots {
     /** Bytes only snapshot {@code s} holds: what destroying it would free. */
     long unique(DatasetRecord s) {
         long[] sum = {0};
-        forEachOwned(s, (key, m) -> sum[0] += m.length());
+        forEachOwned(s, m -> sum[0] += m.length());
         return sum[0];
     }
 
     /** Logical bytes (volblocksize per stored block) only snapshot {@code s} holds. */
     long uniqueLogical(DatasetRecord s) {
         long[] sum = {0};
-        forEachOwned(s, (key, m) -> sum[0] += m.hole() ? 0 : s.volblocksize);
+        forEachOwned(s, m -> sum[0] += m.hole() ? 0 : s.volblocksize);
         return sum[0];
     }
 
@@ -96,26 +98,43 @@ final class Snapshots {
                     + catalog.clonesOf(s.id).stream().map(c -> c.name).toList());
         }
         DatasetRecord h = catalog.get(s.parentId);
+        List<Kill> owned = new ArrayList<>();
+        List<DeadRecord> records = new ArrayList<>();
+        List<boolean[]> keeps = new ArrayList<>();
+        long[] around = neighbours(s);
+        deadList.forEach(h.id, s.gen + 1, around[1], r -> {
+            boolean[] keep = new boolean[r.size()];
+            boolean drops = false;
+            for (int i = 0; i < r.size(); i++) {
+                keep[i] = r.birth(i) <= around[0]; // seen by an earlier snapshot too
+                if (!keep[i]) {
+                    owned.add(new Kill(r.block(i), r.birth(i)));
+                    drops = true;
+                }
+            }
+            if (drops) {
+                records.add(r);
+                keeps.add(keep);
+            }
+        });
+        for (int i = 0; i < records.size(); i++) { // collected first: the batch must not change under its cursor
+            deadList.retain(records.get(i), keeps.get(i));
+        }
+        owned.sort(Comparator.comparingLong(Kill::block));
         Batch batch = engine.batch();
         long freed = 0;
-        List<byte[]> owned = new ArrayList<>();
-        forEachOwned(s, (deadKey, m) -> owned.add(deadKey));
-        owned.sort(Comparator.comparingLong(Keys::deadBlockOf));
         MapStore.Update update = null; // one per stretch of consecutive blocks: a run that goes whole is deleted whole
-        for (int i = 0; i < owned.size(); i++) { // collected first: the batch must not change under its cursor
-            byte[] deadKey = owned.get(i);
-            long block = Keys.deadBlockOf(deadKey);
-            long birth = Keys.deadBirthOf(deadKey);
-            Mapping m = mappingOf(h.id, deadKey);
-            batch.delete(deadKey);
-            if (update != null && block >= update.first + update.n) { // past its stretch
+        for (int i = 0; i < owned.size(); i++) {
+            Kill k = owned.get(i);
+            Mapping m = mappingOf(h.id, k);
+            if (update != null && k.block() >= update.first + update.n) { // past its stretch
                 maps.apply(batch, update);
                 update = null;
             }
             if (update == null) {
-                update = new MapStore.Update(h.id, block, stretch(owned, i));
+                update = new MapStore.Update(h.id, k.block(), stretch(owned, i));
             }
-            update.remove(block, birth);
+            update.remove(k.block(), k.birth());
             if (!m.hole()) {
                 engine.free(m);
                 freed += m.length();
@@ -127,9 +146,8 @@ final class Snapshots {
         }
         h.usedBySnapshots -= freed;
         if (h.latestSnapGen == s.gen) {
-            long prev = neighbours(s)[0];
-            h.written += liveBornIn(h, prev, s.gen);
-            h.latestSnapGen = prev;
+            h.written += liveBornIn(h, around[0], s.gen);
+            h.latestSnapGen = around[0];
         }
         catalog.remove(s, batch);
         catalog.touch(h);
@@ -155,12 +173,7 @@ final class Snapshots {
                 }
             }
         }
-        List<byte[]> dead = new ArrayList<>();
-        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.deadFrom(h.id, s.gen + 1), Keys.end(Keys.DEAD, h.id))) {
-            while (c.next()) {
-                dead.add(c.key());
-            }
-        }
+        List<DeadRecord> dead = deadList.records(h.id, s.gen + 1, Long.MAX_VALUE);
         long freed = 0;
         for (MapStore.Rec r : born) { // collected first: the batch must not change under its cursor
             maps.delete(batch, r); // whole records: the invariant holds
@@ -174,9 +187,11 @@ final class Snapshots {
             }
         }
         long revived = 0;
-        for (byte[] key : dead) {
-            revived += mappingOf(h.id, key).length();
-            batch.delete(key);
+        for (DeadRecord r : dead) {
+            for (int i = 0; i < r.size(); i++) {
+                revived += mappingOf(h.id, new Kill(r.block(i), r.birth(i))).length();
+            }
+            batch.delete(r.key());
         }
         h.usedByDataset += revived - freed;
         h.usedBySnapshots -= revived;
@@ -188,34 +203,36 @@ final class Snapshots {
         space.checkThreshold();
     }
 
-    /** Visits every dead version only {@code s} sees: its dead-list key and mapping. */
-    private void forEachOwned(DatasetRecord s, BiConsumer<byte[], Mapping> visitor) {
-        long[] around = neighbours(s);
-        byte[] to = around[1] == Long.MAX_VALUE ? Keys.end(Keys.DEAD, s.parentId) : Keys.deadFrom(s.parentId, around[1] + 1);
-        Batch batch = engine.batch();
-        try (KeyValueStore.Cursor c = batch.scan(engine.store, Keys.deadFrom(s.parentId, s.gen + 1), to)) {
-            while (c.next()) {
-                if (Keys.deadBirthOf(c.key()) > around[0]) {
-                    visitor.accept(c.key(), mappingOf(s.parentId, c.key()));
-                }
-            }
-        }
+    /** A dead-list entry: version {@code birth} of {@code block}. */
+    private record Kill(long block, long birth) {
     }
 
-    private Mapping mappingOf(long mapId, byte[] deadKey) {
-        Mapping v = maps.get(mapId, Keys.deadBlockOf(deadKey), Keys.deadBirthOf(deadKey));
+    /** Visits every dead version only {@code s} sees. */
+    private void forEachOwned(DatasetRecord s, Consumer<Mapping> visitor) {
+        long[] around = neighbours(s);
+        deadList.forEach(s.parentId, s.gen + 1, around[1], r -> {
+            for (int i = 0; i < r.size(); i++) {
+                if (r.birth(i) > around[0]) {
+                    visitor.accept(mappingOf(s.parentId, new Kill(r.block(i), r.birth(i))));
+                }
+            }
+        });
+    }
+
+    private Mapping mappingOf(long mapId, Kill k) {
+        Mapping v = maps.get(mapId, k.block(), k.birth());
         if (v == null) {
             throw new IllegalStateException("dead-list entry without its version: map " + mapId + " block "
-                    + Keys.deadBlockOf(deadKey) + " birth " + Keys.deadBirthOf(deadKey));
+                    + k.block() + " birth " + k.birth());
         }
         return v;
     }
 
     /** How many consecutive blocks (at most {@link #STRETCH}) {@code owned}, sorted by block, names from index {@code at} on. */
-    private static int stretch(List<byte[]> owned, int at) {
-        long block = Keys.deadBlockOf(owned.get(at));
+    private static int stretch(List<Kill> owned, int at) {
+        long block = owned.get(at).block();
         int i = at + 1;
-        while (i < owned.size() && i - at < STRETCH && Keys.deadBlockOf(owned.get(i)) == block + (i - at)) {
+        while (i < owned.size() && i - at < STRETCH && owned.get(i).block() == block + (i - at)) {
             i++;
         }
         return i - at;

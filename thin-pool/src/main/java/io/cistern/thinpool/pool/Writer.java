@@ -4,7 +4,6 @@ import io.cistern.thinpool.alloc.Extent;
 import io.cistern.thinpool.compress.Packer;
 import io.cistern.thinpool.kv.Batch;
 import io.cistern.thinpool.meta.DatasetRecord;
-import io.cistern.thinpool.meta.Keys;
 import io.cistern.thinpool.meta.Mapping;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safety: metadata thread only.
  */
 final class Writer {
-    private static final byte[] EMPTY = new byte[0];
-
     private final Engine engine;
     private final Catalog catalog;
     private final BlockMap map;
@@ -252,7 +249,7 @@ final class Writer {
         MapStore.Update update = new MapStore.Update(h.id, first, n);
         for (int i = 0; i < p.changes.size(); i++) {
             Change c = p.changes.get(i);
-            removeOld(h, c, gen, batch, update);
+            removeOld(h, c, gen, update);
             Stored data = c.data();
             if (data == null) {
                 if (needsHole(h, c)) {
@@ -419,7 +416,7 @@ final class Writer {
     }
 
     /** Frees the old own version, or hands it to the snapshots that still see it. */
-    private void removeOld(DatasetRecord h, Change c, long gen, Batch batch, MapStore.Update update) {
+    private void removeOld(DatasetRecord h, Change c, long gen, MapStore.Update update) {
         BlockMap.Version cur = c.cur();
         if (cur == null) {
             return;
@@ -430,7 +427,7 @@ final class Writer {
                 engine.free(cur.mapping(), c.data() != null); // replaced by new data: kept backed
             }
         } else {
-            batch.put(Keys.dead(h.id, gen, c.block(), cur.birth()), EMPTY);
+            engine.deadList.kill(h.id, gen, c.block(), cur.birth());
         }
     }
 

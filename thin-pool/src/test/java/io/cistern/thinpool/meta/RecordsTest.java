@@ -108,6 +108,57 @@ class RecordsTest {
     }
 
     @Test
+    void deadRecordsListTheirEntriesAfterTheKeys() {
+        long[] blocks = {3, 3, 200, 1L << 40, Long.MAX_VALUE};
+        long[] births = {9, 12, 1, 0, Long.MAX_VALUE};
+        DeadRecord r = DeadRecord.of(5, 7, blocks, births, 0, blocks.length);
+        assertArrayEquals(Keys.dead(5, 7, 3, 9), r.key());
+        DeadRecord back = DeadRecord.decode(r.key(), r.value());
+        assertEquals(5, back.mapId());
+        assertEquals(7, back.killGen());
+        assertEquals(blocks.length, back.size());
+        for (int i = 0; i < blocks.length; i++) {
+            assertEquals(blocks[i], back.block(i));
+            assertEquals(births[i], back.birth(i));
+        }
+        // a key of its own with an empty value: one entry, as pools before records held them
+        DeadRecord single = DeadRecord.decode(Keys.dead(5, 7, 100, 4), new byte[0]);
+        assertEquals(1, single.size());
+        assertEquals(100, single.block(0));
+        assertEquals(4, single.birth(0));
+        assertEquals(0, DeadRecord.of(5, 7, blocks, births, 2, 1).value().length);
+        // entries close together cost a few bytes each
+        long[] near = new long[1000];
+        long[] gens = new long[1000];
+        for (int i = 0; i < near.length; i++) {
+            near[i] = 1000 + 300L * i;
+            gens[i] = 40;
+        }
+        assertTrue(DeadRecord.of(1, 2, near, gens, 0, near.length).value().length <= 3 * 999);
+    }
+
+    @Test
+    void malformedDeadRecordsAreRefused() {
+        byte[] key = Keys.dead(1, 2, 10, 3);
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, new byte[] {5})); // half an entry
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, new byte[] {5, (byte) 0x80})); // cut varint
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, new byte[] {0, 3})); // same block and birth
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, new byte[] {0, 2})); // descends
+        byte[] huge = new byte[12];
+        Arrays.fill(huge, (byte) 0xff);
+        huge[10] = 1;
+        huge[11] = 1; // an 11-byte varint, then a birth
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, huge));
+        byte[] overflow = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, 0x7f, 1}; // a delta past Long.MAX_VALUE
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.decode(key, overflow));
+        long[] down = {5, 4};
+        long[] births = {1, 1};
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.of(1, 2, down, births, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> DeadRecord.of(1, 2, new long[1025], new long[1025], 0, 1025));
+    }
+
+    @Test
     void refCountsCostNothingUntilShared() {
         MemoryKeyValueStore store = new MemoryKeyValueStore();
         RefCounts refs = new RefCounts(store);

@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.thinpool.device.MemoryDevice;
+import io.cistern.thinpool.kv.Batch;
+import io.cistern.thinpool.kv.KeyValueStore;
+import io.cistern.thinpool.kv.MemoryKeyValueStore;
+import io.cistern.thinpool.meta.DeadRecord;
+import io.cistern.thinpool.meta.Keys;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +70,63 @@ class SnapshotCloneTest {
         assertEquals(3 * B, pool.properties("vm@s2").used()); // block 0 of a is now s2's alone
         assertEquals(3 * B, pool.properties("vm").usedbysnapshots());
         assertArrayEquals(expected2, bytes(s2.read(0, 4 * B).join()));
+    }
+
+    @Test
+    void destroyingASnapshotKeepsTheDeadEntriesAnEarlierOneStillSees() {
+        vol.write(0, random(1, 4 * B), false).join(); // blocks 0..3, born before s1
+        Volume s1 = pool.snapshot("vm", "s1");
+        vol.write(4 * B, random(2, 4 * B), false).join(); // blocks 4..7, born between s1 and s2
+        pool.snapshot("vm", "s2");
+        vol.write(0, random(3, 8 * B), false).join(); // kills all eight in one batch: one dead-list record
+        assertEquals(0, pool.properties("vm@s1").used()); // blocks 0..3 are s2's too
+        assertEquals(4 * B, pool.properties("vm@s2").used());
+        pool.destroy("vm@s2", false); // frees blocks 4..7 and keeps 0..3 on the dead list, for s1
+        assertEquals(4 * B, pool.properties("vm@s1").used());
+        assertEquals(4 * B, pool.properties("vm").usedbysnapshots());
+        assertArrayEquals(bytes(random(1, 4 * B)), bytes(s1.read(0, 4 * B).join()));
+        pool.rollback("vm@s1");
+        assertArrayEquals(bytes(random(1, 4 * B)), bytes(vol.read(0, 4 * B).join()));
+        assertArrayEquals(new byte[4 * B], bytes(vol.read(4 * B, 4 * B).join()));
+        assertEquals(0, pool.properties("vm").usedbysnapshots());
+    }
+
+    /** Pools written before dead-list records hold one key per entry with an empty value: still read. */
+    @Test
+    void deadListsOfOneKeyPerEntryStillWork() throws Exception {
+        MemoryDevice device = new MemoryDevice(64 * MiB);
+        MemoryKeyValueStore store = new MemoryKeyValueStore();
+        try (Pool p = Pool.create("old", device, store, PoolConfig.defaults())) {
+            Volume v = p.createVolume("v", VolumeSpec.sparse(MiB));
+            v.write(0, random(1, 4 * B), false).join();
+            p.snapshot("v", "s1");
+            v.write(4 * B, random(2, 4 * B), false).join();
+            p.snapshot("v", "s2");
+            v.write(0, random(3, 8 * B), false).join();
+            p.flush().join();
+        }
+        MemoryKeyValueStore reopened = store.copy(); // as a restarted process finds it
+        Batch split = new Batch();
+        try (KeyValueStore.Cursor c = reopened.scan(new byte[] {Keys.DEAD}, Keys.end(Keys.DEAD))) {
+            assertTrue(c.next());
+            DeadRecord r = DeadRecord.decode(c.key(), c.value());
+            assertEquals(8, r.size()); // one record for the batch's kills
+            split.delete(c.key());
+            assertFalse(c.next());
+            for (int i = 0; i < r.size(); i++) {
+                split.put(Keys.dead(r.mapId(), r.killGen(), r.block(i), r.birth(i)), new byte[0]);
+            }
+        }
+        reopened.write(split, true);
+        try (Pool p = Pool.open("old", device, reopened, PoolConfig.defaults())) {
+            assertTrue(p.check().clean());
+            assertEquals(4 * B, p.properties("v@s2").used());
+            p.destroy("v@s2", false);
+            assertEquals(4 * B, p.properties("v@s1").used());
+            assertArrayEquals(bytes(random(1, 4 * B)), bytes(p.volume("v@s1").read(0, 4 * B).join()));
+            CheckReport check = p.check();
+            assertTrue(check.clean(), check.problems()::toString);
+        }
     }
 
     @Test
