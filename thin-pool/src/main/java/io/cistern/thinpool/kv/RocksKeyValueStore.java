@@ -151,23 +151,86 @@ public final class RocksKeyValueStore implements KeyValueStore {
 
     @Override
     public void write(Batch batch, boolean sync) {
-        try (WriteBatch wb = new WriteBatch()) {
-            batch.forEach((k, v) -> {
-                try {
-                    if (v == null) {
-                        wb.delete(k);
-                    } else {
-                        wb.put(k, v);
-                    }
-                } catch (RocksDBException e) {
-                    throw new KvException("metadata batch failed: " + e.getMessage(), e);
-                }
-            });
+        int length = serializedLength(batch);
+        try (WriteBatch wb = length <= MAX_SERIALIZED ? new WriteBatch(serialize(batch, length)) : perOperation(batch)) {
             db.write(sync ? syncWrite : lazyWrite, wb);
             writes++; // one writer at a time: the pool's committer
         } catch (RocksDBException e) {
             throw new KvException("metadata commit failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Largest batch handed over serialized, so a huge one (destroying a large snapshot) does not also
+     * sit in the heap as one array; those go in an operation at a time.
+     */
+    private static final int MAX_SERIALIZED = 16 << 20;
+
+    private static WriteBatch perOperation(Batch batch) {
+        WriteBatch wb = new WriteBatch();
+        batch.forEach((k, v) -> {
+            try {
+                if (v == null) {
+                    wb.delete(k);
+                } else {
+                    wb.put(k, v);
+                }
+            } catch (RocksDBException e) {
+                wb.close();
+                throw new KvException("metadata batch failed: " + e.getMessage(), e);
+            }
+        });
+        return wb;
+    }
+
+    /**
+     * {@code batch} in RocksDB's WriteBatch encoding (db/write_batch.cc: a fixed64 sequence and a
+     * fixed32 count, little-endian, then per operation a type byte, 1 for a put and 0 for a delete,
+     * and the key and value, each a varint32 length and the bytes), handed to RocksDB in one JNI
+     * call. Through JNI each put or delete copied its arrays in a call of its own: building a batch
+     * of 1300 small keys that way cost 0.6 us a key, serialized 0.1 (session 24).
+     */
+    static byte[] serialize(Batch batch) {
+        return serialize(batch, serializedLength(batch));
+    }
+
+    private static byte[] serialize(Batch batch, int length) {
+        ByteBuffer out = ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.putLong(0).putInt(batch.size());
+        batch.forEach((k, v) -> {
+            out.put(v == null ? (byte) 0 : (byte) 1);
+            putBytes(out, k);
+            if (v != null) {
+                putBytes(out, v);
+            }
+        });
+        return out.array();
+    }
+
+    /** Bytes of {@link #serialize}'s encoding; past Integer.MAX_VALUE, MAX_VALUE. */
+    private static int serializedLength(Batch batch) {
+        long[] length = {12};
+        batch.forEach((k, v) -> length[0] += 1 + varintLength(k.length) + k.length
+                + (v == null ? 0 : varintLength(v.length) + v.length));
+        return (int) Math.min(length[0], Integer.MAX_VALUE);
+    }
+
+    private static int varintLength(int n) {
+        int bytes = 1;
+        while ((n >>>= 7) != 0) {
+            bytes++;
+        }
+        return bytes;
+    }
+
+    private static void putBytes(ByteBuffer out, byte[] b) {
+        int n = b.length;
+        while ((n & ~0x7f) != 0) {
+            out.put((byte) (n & 0x7f | 0x80));
+            n >>>= 7;
+        }
+        out.put((byte) n);
+        out.put(b);
     }
 
     @Override
