@@ -166,7 +166,8 @@ public final class RocksKeyValueStore implements KeyValueStore {
      */
     private static final int MAX_SERIALIZED = 16 << 20;
 
-    private static WriteBatch perOperation(Batch batch) {
+    /** {@code batch} built through RocksJava, a JNI call per operation. */
+    static WriteBatch perOperation(Batch batch) {
         WriteBatch wb = new WriteBatch();
         batch.forEach((k, v) -> {
             try {

@@ -27,18 +27,7 @@ class RocksKeyValueStoreTest {
             }
         }
         batch.put(new byte[] {9}, new byte[0]);
-        try (WriteBatch expected = new WriteBatch()) {
-            batch.forEach((k, v) -> {
-                try {
-                    if (v == null) {
-                        expected.delete(k);
-                    } else {
-                        expected.put(k, v);
-                    }
-                } catch (RocksDBException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        try (WriteBatch expected = RocksKeyValueStore.perOperation(batch)) {
             assertArrayEquals(expected.data(), RocksKeyValueStore.serialize(batch));
             assertEquals(batch.size(), expected.count());
         }
