@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -101,21 +102,16 @@ final class Snapshots {
         List<Kill> owned = new ArrayList<>();
         List<DeadRecord> records = new ArrayList<>();
         List<boolean[]> keeps = new ArrayList<>();
-        long[] around = neighbours(s);
-        deadList.forEach(h.id, s.gen + 1, around[1], r -> {
+        forEachRecord(s, (r, ownedHere) -> {
             boolean[] keep = new boolean[r.size()];
-            boolean drops = false;
             for (int i = 0; i < r.size(); i++) {
-                keep[i] = r.birth(i) <= around[0]; // seen by an earlier snapshot too
-                if (!keep[i]) {
+                keep[i] = !ownedHere[i]; // seen by an earlier snapshot too
+                if (ownedHere[i]) {
                     owned.add(new Kill(r.block(i), r.birth(i)));
-                    drops = true;
                 }
             }
-            if (drops) {
-                records.add(r);
-                keeps.add(keep);
-            }
+            records.add(r);
+            keeps.add(keep);
         });
         for (int i = 0; i < records.size(); i++) { // collected first: the batch must not change under its cursor
             deadList.retain(records.get(i), keeps.get(i));
@@ -146,8 +142,9 @@ final class Snapshots {
         }
         h.usedBySnapshots -= freed;
         if (h.latestSnapGen == s.gen) {
-            h.written += liveBornIn(h, around[0], s.gen);
-            h.latestSnapGen = around[0];
+            long prev = neighbours(s)[0];
+            h.written += liveBornIn(h, prev, s.gen);
+            h.latestSnapGen = prev;
         }
         catalog.remove(s, batch);
         catalog.touch(h);
@@ -209,12 +206,30 @@ final class Snapshots {
 
     /** Visits every dead version only {@code s} sees. */
     private void forEachOwned(DatasetRecord s, Consumer<Mapping> visitor) {
-        long[] around = neighbours(s);
-        deadList.forEach(s.parentId, s.gen + 1, around[1], r -> {
+        forEachRecord(s, (r, owned) -> {
             for (int i = 0; i < r.size(); i++) {
-                if (r.birth(i) > around[0]) {
+                if (owned[i]) {
                     visitor.accept(mappingOf(s.parentId, new Kill(r.block(i), r.birth(i))));
                 }
+            }
+        });
+    }
+
+    /**
+     * Visits every dead-list record holding a version only {@code s} sees (killed in (s, next] and
+     * born after the previous snapshot), with which of its entries those are.
+     */
+    private void forEachRecord(DatasetRecord s, BiConsumer<DeadRecord, boolean[]> visitor) {
+        long[] around = neighbours(s);
+        deadList.forEach(s.parentId, s.gen + 1, around[1], r -> {
+            boolean[] owned = new boolean[r.size()];
+            boolean any = false;
+            for (int i = 0; i < r.size(); i++) {
+                owned[i] = r.birth(i) > around[0];
+                any |= owned[i];
+            }
+            if (any) {
+                visitor.accept(r, owned);
             }
         });
     }
