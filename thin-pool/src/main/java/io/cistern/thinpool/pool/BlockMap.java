@@ -33,10 +33,11 @@ import java.util.zip.CRC32C;
  */
 final class BlockMap {
     /**
-     * One version: birth generation and where its bytes are; {@code alone} if its map record holds
-     * this block alone, so that the record can be rebuilt from the version without reading it.
+     * One version: birth generation and where its bytes are; {@code ends} if the block is the last
+     * of its map record. A record is then the stretch of one birth's versions up to such a block,
+     * so it can be rebuilt from cached versions without reading it ({@link MapStore}).
      */
-    record Version(long birth, Mapping mapping, boolean alone) {
+    record Version(long birth, Mapping mapping, boolean ends) {
     }
 
     /** What a dataset sees at a block: a mapping, an external image's block, or nothing. */

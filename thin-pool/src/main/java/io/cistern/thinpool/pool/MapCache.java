@@ -16,8 +16,8 @@ import io.cistern.thinpool.meta.Mapping;
  * <p>Layout: an open-addressing table (linear probing) in one {@code long[]}, {@link #SLOT} longs
  * per slot: the key (map id + 1, block) and, inline, the entry's version when it has exactly one,
  * which is the common case (four longs: birth; offset; length and crc; fragment offset, extent
- * units, codec, alone). An entry of several versions keeps them all in a {@code long[]} of its own
- * beside the table. CLOCK instead of LRU order. The blocks of a run of {@link #GROUP} hash to
+ * units, codec, ends its record). An entry of several versions keeps them all in a {@code long[]}
+ * of its own beside the table. CLOCK instead of LRU order. The blocks of a run of {@link #GROUP} hash to
  * adjacent slots, so the 256 blocks of a 1 MiB write are 16 stretches of memory, read in order:
  * with each version in an array of its own, the lookups of a 1 MiB overwrite spent half their
  * time waiting for those arrays (session 15). An overwrite that replaces a version of the same
@@ -30,7 +30,7 @@ import io.cistern.thinpool.meta.Mapping;
 final class MapCache {
     /** Longs per slot: map id + 1 (0: a free slot), block, then one version's {@link #WORDS}. */
     private static final int SLOT = 6;
-    /** Longs per version: birth; offset; length and crc; fragment offset, extent units, codec, alone. */
+    /** Longs per version: birth; offset; length and crc; fragment offset, extent units, codec, ends its record. */
     private static final int WORDS = 4;
     /**
      * Heap bytes per cached entry of one version, at most: four table slots (the table is at most
@@ -69,19 +69,6 @@ final class MapCache {
 
     /** Every version of {@code block} in map {@code mapId}, newest first, or null if not cached. */
     BlockMap.Version[] get(long mapId, long block) {
-        return get(mapId, block, false);
-    }
-
-    /**
-     * As {@link #get}, but null also when a version shares its record with other blocks: a writer
-     * can then not answer from the cache (a 1 MiB write's 256 blocks are one record), and learns so
-     * without decoding anything.
-     */
-    BlockMap.Version[] getAlone(long mapId, long block) {
-        return get(mapId, block, true);
-    }
-
-    private BlockMap.Version[] get(long mapId, long block, boolean aloneOnly) {
         int at = find(mapId, block);
         if (at < 0) {
             misses++;
@@ -89,10 +76,6 @@ final class MapCache {
         }
         long last = table[at * SLOT + SLOT - 1];
         long[] w = (last & MANY) != 0 ? more[at] : null;
-        if (aloneOnly && (w != null ? !allAlone(w) : (last & ONE) != 0 && (last & 1) == 0)) {
-            misses++;
-            return null;
-        }
         hits++;
         used[at] = true;
         if ((last & ONE) != 0) {
@@ -137,15 +120,6 @@ final class MapCache {
             return UNWRITTEN;
         }
         return lengthAndCrc >>> 32 == 0 ? HOLE : DATA;
-    }
-
-    private static boolean allAlone(long[] w) {
-        for (int i = WORDS - 1; i < w.length; i += WORDS) {
-            if ((w[i] & 1) == 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Caches what a scan found for {@code block}. */
@@ -272,7 +246,7 @@ final class MapCache {
         w[i] = v.birth();
         w[i + 1] = m.offset();
         w[i + 2] = (long) m.length() << 32 | m.crc() & 0xFFFF_FFFFL;
-        w[i + 3] = (long) m.fragmentOffset() << 16 | m.extentUnits() << 8 | m.codec().ordinal() << 1 | (v.alone() ? 1 : 0);
+        w[i + 3] = (long) m.fragmentOffset() << 16 | m.extentUnits() << 8 | m.codec().ordinal() << 1 | (v.ends() ? 1 : 0);
     }
 
     private static BlockMap.Version decode(long[] w, int i) {

@@ -84,6 +84,8 @@ final class MapStore {
     }
 
     private final Engine engine;
+    /** Changes whose records the store had to find, the map cache lacking a block ({@link #apply}). */
+    long storeAnswered;
 
     MapStore(Engine engine) {
         this.engine = engine;
@@ -112,21 +114,87 @@ final class MapStore {
 
     /**
      * {@link #overlapping} answered by the map cache, without a seek in the store: possible when every
-     * block of {@code [from, to)} is cached and each of its versions is a record of its own (the usual
-     * state of blocks written in small random writes). Null when it is not.
+     * block of {@code [from, to)} is cached, and so are the blocks of records that reach out of it.
+     * A record is rebuilt from its birth's versions: it starts after a block with no version of
+     * that birth or one that {@linkplain BlockMap.Version#ends ends} a record, and ends at the first
+     * version that ends one. Null when a block is not cached.
      */
     private List<Rec> cachedOverlapping(long mapId, long from, long to) {
-        List<Rec> out = new ArrayList<>();
-        for (long b = from; b < to; b++) {
-            BlockMap.Version[] vs = engine.maps.getAlone(mapId, b);
-            if (vs == null) {
+        int n = (int) (to - from);
+        BlockMap.Version[][] vs = new BlockMap.Version[n][];
+        for (int i = 0; i < n; i++) {
+            if ((vs[i] = engine.maps.get(mapId, from + i)) == null) {
                 return null;
             }
-            for (BlockMap.Version v : vs) { // newest first: key order
-                out.add(new Rec(mapId, b, b, v.birth(), MapRecord.of(v.mapping())));
+        }
+        List<Rec> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (BlockMap.Version v : vs[i]) { // newest first: key order among records of one range
+                if (i > 0 && continues(vs[i - 1], v.birth())) {
+                    continue; // its record was taken at an earlier block
+                }
+                Rec r = cachedRecord(mapId, from, vs, i, v.birth());
+                if (r == null) {
+                    return null;
+                }
+                out.add(r);
             }
         }
         return out;
+    }
+
+    /** True if {@code vs} has a version born at {@code birth} whose record goes on to the next block. */
+    private static boolean continues(BlockMap.Version[] vs, long birth) {
+        for (BlockMap.Version v : vs) {
+            if (v.birth() == birth) {
+                return !v.ends();
+            }
+        }
+        return false;
+    }
+
+    /** {@code block}'s version born at {@code birth}, from {@code vs} inside the range or else the cache; null if none or uncached. */
+    private BlockMap.Version cachedVersion(long mapId, long from, BlockMap.Version[][] vs, long block, long birth) {
+        long i = block - from;
+        BlockMap.Version[] at = i >= 0 && i < vs.length ? vs[(int) i] : engine.maps.get(mapId, block);
+        if (at != null) {
+            for (BlockMap.Version v : at) {
+                if (v.birth() == birth) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The record born at {@code birth} that holds block {@code from + i}, the first block of the range
+     * it holds; null if a block it needs is not cached.
+     */
+    private Rec cachedRecord(long mapId, long from, BlockMap.Version[][] vs, int i, long birth) {
+        long first = from + i;
+        if (i == 0) { // it may start before the range
+            for (BlockMap.Version[] before; first > Math.max(0, from - MapRecord.MAX_RUN + 1); first--) {
+                if ((before = engine.maps.get(mapId, first - 1)) == null) {
+                    return null;
+                }
+                if (!continues(before, birth)) {
+                    break;
+                }
+            }
+        }
+        List<Mapping> ms = new ArrayList<>();
+        for (int k = 0; k < MapRecord.MAX_RUN; k++) {
+            BlockMap.Version v = cachedVersion(mapId, from, vs, first + k, birth);
+            if (v == null || k > 0 && !MapRecord.joins(ms.get(k - 1), v.mapping())) {
+                return null; // not cached, or not what a record can hold: let the store answer
+            }
+            ms.add(v.mapping());
+            if (v.ends()) {
+                return new Rec(mapId, first, first + k, birth, record(ms));
+            }
+        }
+        return null;
     }
 
     /** Same ranges, births and versions (tests run with assertions on: the cache is checked on every write). */
@@ -137,7 +205,7 @@ final class MapStore {
         for (int i = 0; i < a.size(); i++) {
             Rec x = a.get(i);
             Rec y = b.get(i);
-            if (!x.sameRange(y) || x.birth != y.birth || !x.mapping(x.first).equals(y.mapping(y.first))) {
+            if (!x.sameRange(y) || x.birth != y.birth || !x.value.equals(y.value)) {
                 return false;
             }
         }
@@ -154,7 +222,7 @@ final class MapStore {
                     int i = (int) (b - first);
                     BlockMap.Version[] vs = all[i];
                     vs = vs == null ? new BlockMap.Version[1] : Arrays.copyOf(vs, vs.length + 1);
-                    vs[vs.length - 1] = new BlockMap.Version(r.birth, r.mapping(b), r.count() == 1);
+                    vs[vs.length - 1] = new BlockMap.Version(r.birth, r.mapping(b), b == r.last);
                     all[i] = vs;
                 }
             }
@@ -271,15 +339,20 @@ final class MapStore {
         }
 
         MapRecord record() {
-            if (mappings.size() == 1) {
-                return MapRecord.of(mappings.get(0));
-            }
-            int[] crcs = new int[mappings.size()];
-            for (int i = 0; i < crcs.length; i++) {
-                crcs[i] = mappings.get(i).crc();
-            }
-            return MapRecord.run(mappings.get(0).offset(), mappings.get(0).length(), crcs);
+            return MapStore.record(mappings);
         }
+    }
+
+    /** The record of versions that follow each other on the device (one, or a run). */
+    private static MapRecord record(List<Mapping> mappings) {
+        if (mappings.size() == 1) {
+            return MapRecord.of(mappings.get(0));
+        }
+        int[] crcs = new int[mappings.size()];
+        for (int i = 0; i < crcs.length; i++) {
+            crcs[i] = mappings.get(i).crc();
+        }
+        return MapRecord.run(mappings.get(0).offset(), mappings.get(0).length(), crcs);
     }
 
     /**
@@ -293,6 +366,7 @@ final class MapStore {
         long end = u.first + u.n;
         List<Rec> recs = cachedOverlapping(u.mapId, u.first, end);
         if (recs == null) {
+            storeAnswered++;
             recs = overlapping(u.mapId, u.first, end);
         } else {
             assert same(recs, overlapping(u.mapId, u.first, end)) : "map cache differs from the store at " + u.first;
@@ -372,7 +446,7 @@ final class MapStore {
         for (Added a : added) {
             batch.put(Keys.map(u.mapId, a.end(), a.birth), a.record().encode());
             for (int i = 0; i < a.mappings.size(); i++) {
-                engine.maps.added(u.mapId, a.first + i, new BlockMap.Version(a.birth, a.mappings.get(i), a.mappings.size() == 1));
+                engine.maps.added(u.mapId, a.first + i, new BlockMap.Version(a.birth, a.mappings.get(i), i == a.mappings.size() - 1));
             }
         }
     }
@@ -424,8 +498,8 @@ final class MapStore {
         checkBeside(u, r, new long[] {p.first, p.last}, newAt);
         if (!p.whole) {
             batch.put(Keys.map(r.mapId, p.last, r.birth), r.value.slice((int) (p.first - r.first), (int) (p.last - r.first + 1)).encode());
-            if (p.count() == 1) { // now a record of its own: its cached version may say so
-                engine.maps.added(r.mapId, p.first, new BlockMap.Version(r.birth, r.mapping(p.first), true));
+            if (p.last != r.last) { // the piece's last block now ends a record: its cached version must say so
+                engine.maps.added(r.mapId, p.last, new BlockMap.Version(r.birth, r.mapping(p.last), true));
             }
         }
     }

@@ -389,6 +389,11 @@ public final class Pool implements AutoCloseable {
         }));
     }
 
+    /** Map changes so far whose records the store had to find, the map cache lacking a block (tests watch it). */
+    long mapChangesFromStore() {
+        return sync(engine.call(() -> engine.records.storeAnswered));
+    }
+
     /** Reads and verifies every stored block; damage is reported, not repaired. */
     public CompletableFuture<ScrubReport> scrub() {
         return scrub(progress -> { });

@@ -133,6 +133,33 @@ class MapStoreTest {
         }
     }
 
+    /**
+     * With every block cached, changes to runs find the records they cut in the map cache, never by
+     * a seek in the store (a 1 MiB overwrite paid one per write): aligned, across two runs, inside
+     * one, and after a snapshot. Tests run with assertions on, so each answer is also checked
+     * against the store's.
+     */
+    @Test
+    void changesToCachedRunsFindTheirRecordsWithoutTheStore() throws Exception {
+        try (Pool pool = pool(new MemoryKeyValueStore(), 64 * MiB)) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(4 * MiB));
+            byte[] model = bytes(random(1, (int) (3 * MiB)));
+            v.write(0, ByteBuffer.wrap(model.clone()), false).join();
+            long before = pool.mapChangesFromStore();
+            write(v, model, 0, random(2, (int) MiB)); // the whole first run
+            write(v, model, 128, random(3, (int) MiB)); // the second half of one run, the first half of the next
+            write(v, model, 600, random(4, B)); // inside a run
+            pool.snapshot("v", "s");
+            byte[] snap = model.clone();
+            write(v, model, 384, random(5, (int) MiB)); // versions the snapshot keeps, cut with the live ones
+            write(v, model, 700, random(6, 2 * B));
+            assertEquals(before, pool.mapChangesFromStore(), "changes the store had to answer");
+            assertArrayEquals(model, bytes(v.read(0, model.length).join()));
+            assertArrayEquals(snap, bytes(pool.volume("v@s").read(0, snap.length).join()));
+            assertClean(pool);
+        }
+    }
+
     @Test
     void aPoolOfSingleBlockRecordsAsEarlierVersionsWroteItOpensAndReads() throws Exception {
         MemoryKeyValueStore store = new MemoryKeyValueStore();
