@@ -17,8 +17,8 @@ import io.cistern.thinpool.meta.Mapping;
  * per slot: the key (map id + 1, block) and, inline, the entry's version when it has exactly one,
  * which is the common case (four longs: birth; offset; length and crc; fragment offset, extent
  * units, codec, ends its record). An entry of several versions keeps them all in a {@code long[]}
- * of its own beside the table. CLOCK instead of LRU order. The blocks of a run of {@link #GROUP} hash to
- * adjacent slots, so the 256 blocks of a 1 MiB write are 16 stretches of memory, read in order:
+ * of its own beside the table. CLOCK instead of LRU order. The blocks of a run of {@link #GROUP}
+ * hash to adjacent slots, so the 256 blocks of a 1 MiB write are 16 stretches of memory, read in order:
  * with each version in an array of its own, the lookups of a 1 MiB overwrite spent half their
  * time waiting for those arrays (session 15). An overwrite that replaces a version of the same
  * birth rewrites longs in place and stores no reference into the old generation: an earlier cache

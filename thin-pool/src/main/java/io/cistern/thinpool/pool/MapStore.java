@@ -143,28 +143,27 @@ final class MapStore {
         return out;
     }
 
-    /** True if {@code vs} has a version born at {@code birth} whose record goes on to the next block. */
-    private static boolean continues(BlockMap.Version[] vs, long birth) {
+    /** The version in {@code vs} born at {@code birth}, or null. */
+    private static BlockMap.Version bornAt(BlockMap.Version[] vs, long birth) {
         for (BlockMap.Version v : vs) {
             if (v.birth() == birth) {
-                return !v.ends();
+                return v;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** True if {@code vs} has a version born at {@code birth} whose record goes on to the next block. */
+    private static boolean continues(BlockMap.Version[] vs, long birth) {
+        BlockMap.Version v = bornAt(vs, birth);
+        return v != null && !v.ends();
     }
 
     /** {@code block}'s version born at {@code birth}, from {@code vs} inside the range or else the cache; null if none or uncached. */
     private BlockMap.Version cachedVersion(long mapId, long from, BlockMap.Version[][] vs, long block, long birth) {
         long i = block - from;
         BlockMap.Version[] at = i >= 0 && i < vs.length ? vs[(int) i] : engine.maps.get(mapId, block);
-        if (at != null) {
-            for (BlockMap.Version v : at) {
-                if (v.birth() == birth) {
-                    return v;
-                }
-            }
-        }
-        return null;
+        return at == null ? null : bornAt(at, birth);
     }
 
     /**

@@ -122,7 +122,7 @@ final class Snapshots {
         MapStore.Update update = null; // one per stretch of consecutive blocks: a run that goes whole is deleted whole
         for (int i = 0; i < owned.size(); i++) {
             Kill k = owned.get(i);
-            Mapping m = mappingOf(h.id, k);
+            Mapping m = mappingOf(h.id, k.block(), k.birth());
             if (update != null && k.block() >= update.first + update.n) { // past its stretch
                 maps.apply(batch, update);
                 update = null;
@@ -186,7 +186,7 @@ final class Snapshots {
         long revived = 0;
         for (DeadRecord r : dead) {
             for (int i = 0; i < r.size(); i++) {
-                revived += mappingOf(h.id, new Kill(r.block(i), r.birth(i))).length();
+                revived += mappingOf(h.id, r.block(i), r.birth(i)).length();
             }
             batch.delete(r.key());
         }
@@ -209,7 +209,7 @@ final class Snapshots {
         forEachRecord(s, (r, owned) -> {
             for (int i = 0; i < r.size(); i++) {
                 if (owned[i]) {
-                    visitor.accept(mappingOf(s.parentId, new Kill(r.block(i), r.birth(i))));
+                    visitor.accept(mappingOf(s.parentId, r.block(i), r.birth(i)));
                 }
             }
         });
@@ -234,11 +234,11 @@ final class Snapshots {
         });
     }
 
-    private Mapping mappingOf(long mapId, Kill k) {
-        Mapping v = maps.get(mapId, k.block(), k.birth());
+    private Mapping mappingOf(long mapId, long block, long birth) {
+        Mapping v = maps.get(mapId, block, birth);
         if (v == null) {
             throw new IllegalStateException("dead-list entry without its version: map " + mapId + " block "
-                    + k.block() + " birth " + k.birth());
+                    + block + " birth " + birth);
         }
         return v;
     }
