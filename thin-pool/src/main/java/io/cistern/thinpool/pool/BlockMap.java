@@ -274,6 +274,12 @@ final class BlockMap {
     private static final int GATHER_GAP = 32 * 1024;
     /** Most bytes one gathering device read spans. */
     private static final int GATHER_MAX = 1 << 20;
+    /**
+     * Most bytes a device read of a run brings in before they are checked: a 1 MiB read left half
+     * its bytes out of the cache by the time CRC32C reached them, which then ran at the memory's
+     * speed instead of the cache's.
+     */
+    private static final int CHECKED_READ = 128 * 1024;
 
     /**
      * Reads the whole raw blocks that lie alone in the volume's order (neither neighbour follows them
@@ -393,9 +399,19 @@ final class BlockMap {
             whole = !views[at + k].mapping().packed() && views[at + k].mapping().length() == vbs;
         }
         ByteBuffer stored = whole ? run : scratch(bytes);
-        engine.device.read(start, stored.slice(0, bytes));
-        for (int k = 0; k < n; k++) {
+        for (int k = 0, next = 0; k < n; k++) {
             Mapping m = views[at + k].mapping();
+            if (k == next) { // read the run's next piece, checked below while its bytes are in the cache
+                long end = m.address() + m.length();
+                for (next = k + 1; next < n; next++) {
+                    Mapping o = views[at + next].mapping();
+                    if (o.address() + o.length() - m.address() > CHECKED_READ) {
+                        break;
+                    }
+                    end = o.address() + o.length();
+                }
+                engine.device.read(m.address(), stored.slice((int) (m.address() - start), (int) (end - m.address())));
+            }
             ByteBuffer got = verified(name, block + k, m, stored.slice((int) (m.address() - start), m.length()));
             if (whole) {
                 continue;

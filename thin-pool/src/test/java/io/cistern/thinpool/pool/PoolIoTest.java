@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.thinpool.compress.Compression;
 import io.cistern.thinpool.device.MemoryDevice;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.nio.ByteBuffer;
@@ -113,6 +114,29 @@ class PoolIoTest {
             assertEquals(8, report.blocks());
             assertEquals(1, report.damaged().size());
             assertEquals(new ScrubReport.Damage("v", 3, true, "checksum mismatch"), report.damaged().get(0));
+        }
+    }
+
+    @Test
+    void aLongRunIsReadAndCheckedInPieces() throws Exception {
+        MemoryDevice device = new MemoryDevice(64 * MiB);
+        try (Pool pool = Pool.create("p", device, new MemoryKeyValueStore(), PoolConfig.defaults())) {
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(4 * MiB).withCompression(Compression.parse("off")));
+            byte[] data = bytes(random(11, (int) MiB)); // one run of 256 blocks, read in pieces of 32
+            v.write(0, ByteBuffer.wrap(data), true).join();
+            long[][] ranges = {{0, MiB}, {31 * 4096, 2 * 4096}, {100_000, 300_000}, {128 * 1024 - 1, 128 * 1024 + 2}};
+            for (long[] r : ranges) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])),
+                        bytes(v.read(r[0], (int) r[1]).join()), "range " + r[0] + "+" + r[1]);
+            }
+            byte[] block70 = java.util.Arrays.copyOfRange(data, 70 * 4096, 71 * 4096);
+            device.write(findOnDevice(device, block70) + 4000, ByteBuffer.wrap(new byte[] {(byte) ~block70[4000]}));
+            CompletionException e = assertThrows(CompletionException.class, () -> v.read(0, (int) MiB).join());
+            PoolException pe = assertInstanceOf(PoolException.class, e.getCause());
+            assertEquals(PoolException.Kind.CHECKSUM, pe.kind());
+            assertEquals(70, pe.block());
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 71 * 4096, (int) MiB),
+                    bytes(v.read(71 * 4096, (int) MiB - 71 * 4096).join()));
         }
     }
 
