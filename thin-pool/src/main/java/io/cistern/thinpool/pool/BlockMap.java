@@ -272,12 +272,10 @@ final class BlockMap {
 
     /** Most bytes between two blocks that {@link #gather} reads through (and drops). */
     private static final int GATHER_GAP = 32 * 1024;
-    /** Most bytes one gathering device read spans. */
-    private static final int GATHER_MAX = 1 << 20;
     /**
-     * Most bytes a device read of a run brings in before they are checked: a 1 MiB read left half
-     * its bytes out of the cache by the time CRC32C reached them, which then ran at the memory's
-     * speed instead of the cache's.
+     * Most bytes one device read (of a run, or gathering) brings in before they are checked: a 1 MiB
+     * read left half its bytes out of the cache by the time CRC32C reached them, which then ran at
+     * the memory's speed instead of the cache's.
      */
     private static final int CHECKED_READ = 128 * 1024;
 
@@ -309,7 +307,7 @@ final class BlockMap {
             for (; end < n; end++) {
                 long at = keys[end] >>> GATHER_INDEX_BITS;
                 // a block at the same offset as the last (deduplicated) cannot share the read
-                if (at < last + vbs || at - (last + vbs) > GATHER_GAP || at + vbs - start > GATHER_MAX) {
+                if (at < last + vbs || at - (last + vbs) > GATHER_GAP || at + vbs - start > CHECKED_READ) {
                     break;
                 }
                 last = at;
