@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -58,7 +59,11 @@ public final class IscsiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast("decoder", new PduDecoder())
+                        // One send per batch of responses, not per response: at QD 32 a send per
+                        // 4 KiB write was a third of the event loop's CPU (session 27).
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+                                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                                .addLast("decoder", new PduDecoder())
                                 .addLast("encoder", new PduEncoder())
                                 .addLast("login", new LoginHandler(targets, sessions, settings));
                     }
