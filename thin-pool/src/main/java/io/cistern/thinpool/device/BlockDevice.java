@@ -37,6 +37,20 @@ public interface BlockDevice extends AutoCloseable {
     /** Writes all remaining bytes of {@code src} at {@code offset}; durable only after {@link #sync()}. */
     void write(long offset, ByteBuffer src) throws IOException;
 
+    /**
+     * Writes the remaining bytes of each part in turn from {@code offset} on, as one write of their
+     * summed length (a gathering write: blocks bound for consecutive places go in one call, without
+     * first being copied together). The parts' positions advance as by {@link #write}.
+     */
+    default void write(long offset, ByteBuffer[] parts) throws IOException {
+        long at = offset;
+        for (ByteBuffer part : parts) {
+            int n = part.remaining();
+            write(at, part);
+            at += n;
+        }
+    }
+
     /** Makes every write completed before this call durable (fdatasync). */
     void sync() throws IOException;
 

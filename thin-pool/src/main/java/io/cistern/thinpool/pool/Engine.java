@@ -221,27 +221,32 @@ final class Engine implements AutoCloseable {
     static final int INLINE_WRITE_BYTES = 16 * 1024;
 
     /**
-     * Writes {@code src} at {@code offset}, newly allocated space that the open batch will point at,
+     * Writes {@code parts} one after another from {@code offset} on (a gathering write), newly
+     * allocated space that the open batch will point at,
      * on a writer thread (a small one here, {@link #INLINE_WRITE_BYTES}); the batch's commit waits for
      * it. A failed data write stops the pool (the batch would point at bytes that are not there).
      * Metadata thread only.
      */
-    CompletableFuture<Void> writeData(long offset, ByteBuffer src) {
-        if (src.remaining() <= INLINE_WRITE_BYTES) {
+    CompletableFuture<Void> writeData(long offset, ByteBuffer[] parts) {
+        long length = 0;
+        for (ByteBuffer part : parts) {
+            length += part.remaining();
+        }
+        if (length <= INLINE_WRITE_BYTES) {
             try {
-                device.write(offset, src);
+                device.write(offset, parts);
                 return CompletableFuture.completedFuture(null);
             } catch (IOException | RuntimeException e) {
                 queue.add(() -> fail(e, List.of())); // after this operation, as from a writer thread
                 return CompletableFuture.failedFuture(e);
             }
         }
-        DataWrite w = new DataWrite(offset + src.remaining(), new CompletableFuture<>());
+        DataWrite w = new DataWrite(offset + length, new CompletableFuture<>());
         writing.put(offset, w);
         dataWrites.add(w.done());
         writers.execute(() -> {
             try {
-                device.write(offset, src);
+                device.write(offset, parts);
                 writing.remove(offset);
                 w.done().complete(null);
             } catch (IOException | RuntimeException e) {

@@ -9,10 +9,14 @@ import java.util.concurrent.CompletableFuture;
  * Blocks bound for consecutive device offsets, written with one device write ({@link
  * Engine#writeData}: on a writer thread, or on the metadata thread itself for a run of at most
  * {@link Engine#INLINE_WRITE_BYTES}): straight from the caller's buffer while they lie next to each
- * other in it (a run breaks where the caller's buffers do), else joined, for blocks that are copies
- * already (up to {@link #MAX_JOINED_BYTES}). One run may serve several {@link Writer} calls.
+ * other in it (a run breaks where the caller's buffers do), else gathered from the blocks' own
+ * buffers, for blocks that are copies already (up to {@link #MAX_GATHERED_BYTES}; the device joins
+ * them, off the metadata thread). One run may serve several {@link Writer} calls.
  */
 final class WriteRun {
+    /** Most bytes of copies gathered into one device write: a sync of held writes places thousands back to back. */
+    static final int MAX_GATHERED_BYTES = 1 << 20;
+
     private final Engine engine;
     private final List<ByteBuffer> blocks = new ArrayList<>();
     private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
@@ -26,11 +30,8 @@ final class WriteRun {
         this.engine = engine;
     }
 
-    /** Most bytes of copies joined into one buffer: a sync of held writes places thousands back to back. */
-    static final int MAX_JOINED_BYTES = 1 << 20;
-
     void add(long offset, ByteBuffer data, Stored.Span span) {
-        boolean continues = offset == end && (span == null ? whole == null && end - start < MAX_JOINED_BYTES
+        boolean continues = offset == end && (span == null ? whole == null && end - start < MAX_GATHERED_BYTES
                 : span.whole() == whole && span.at() == next);
         if (!blocks.isEmpty() && !continues) {
             flush();
@@ -49,22 +50,24 @@ final class WriteRun {
 
     void flush() {
         if (!blocks.isEmpty()) {
-            writes.add(engine.writeData(start, joined()));
+            writes.add(engine.writeData(start, parts()));
         }
         blocks.clear();
     }
 
-    /** The run as one buffer: a view of the caller's buffer if it lies in one, else a copy. */
-    private ByteBuffer joined() {
+    /**
+     * The run's bytes: one view of the caller's buffer if it lies in one, else a view of each block
+     * (reads may still copy a held block, so the device must not move its position).
+     */
+    private ByteBuffer[] parts() {
         if (whole != null) {
-            return whole.slice(from, (int) (end - start));
+            return new ByteBuffer[] {whole.slice(from, (int) (end - start))};
         }
-        if (blocks.size() == 1) {
-            return blocks.get(0).duplicate();
+        ByteBuffer[] parts = new ByteBuffer[blocks.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = blocks.get(i).duplicate();
         }
-        ByteBuffer joined = ByteBuffer.allocate((int) (end - start));
-        blocks.forEach(b -> joined.put(b.duplicate()));
-        return joined.flip();
+        return parts;
     }
 
     CompletableFuture<Void> written() {
