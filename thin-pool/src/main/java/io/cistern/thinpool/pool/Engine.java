@@ -221,10 +221,10 @@ final class Engine implements AutoCloseable {
     static final int INLINE_WRITE_BYTES = 16 * 1024;
 
     /**
-     * Writes {@code parts} one after another from {@code offset} on (a gathering write), newly
-     * allocated space that the open batch will point at,
-     * on a writer thread (a small one here, {@link #INLINE_WRITE_BYTES}); the batch's commit waits for
-     * it. A failed data write stops the pool (the batch would point at bytes that are not there).
+     * Writes {@code parts} one after another from {@code offset} on (a gathering write), into newly
+     * allocated space that the open batch will point at, on a writer thread (a small one here,
+     * {@link #INLINE_WRITE_BYTES}); the batch's commit waits for it. A failed data write stops the
+     * pool (the batch would point at bytes that are not there).
      * Metadata thread only.
      */
     CompletableFuture<Void> writeData(long offset, ByteBuffer[] parts) {
