@@ -3,6 +3,7 @@ package io.cistern.daemon.lun;
 import io.cistern.target.backend.IoBuffers;
 import io.cistern.target.backend.LunBackend;
 import io.cistern.target.backend.LunFailure;
+import io.cistern.target.backend.Plug;
 import io.cistern.thinpool.pool.Pool;
 import io.cistern.thinpool.pool.PoolException;
 import io.cistern.thinpool.pool.Volume;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A LUN on a thin-pool volume: 512-byte logical blocks over the volume's bytes, the volume's
@@ -23,6 +25,9 @@ import java.util.function.Function;
  * <p>Ownership: {@link #read} returns a new pooled direct buffer the caller releases; {@link #write} only
  * reads {@code data} until its future completes and never releases it.
  *
+ * <p>On a {@linkplain Plug plugged} thread the pool keeps the I/O until the thread unplugs: one
+ * hand-over to the pool's thread per burst of commands.
+ *
  * <p>Thread-safety: the pool serializes all operations; any thread may call.
  */
 public final class ThinLunBackend implements LunBackend {
@@ -30,10 +35,12 @@ public final class ThinLunBackend implements LunBackend {
 
     private final Pool pool;
     private final Volume volume;
+    private final Supplier<Runnable> plug;
 
     public ThinLunBackend(Pool pool, Volume volume) {
         this.pool = pool;
         this.volume = volume;
+        this.plug = pool::plug;
     }
 
     @Override
@@ -76,6 +83,7 @@ public final class ThinLunBackend implements LunBackend {
     public CompletableFuture<ByteBuf> read(long lba, int blocks) {
         int length = blocks * BLOCK;
         ByteBuf buf = IoBuffers.ALLOCATOR.directBuffer(length, length);
+        plugged();
         CompletableFuture<Void> read;
         try {
             read = volume.read(lba * BLOCK, buf.nioBuffer(0, length)).whenComplete((v, e) -> {
@@ -96,22 +104,26 @@ public final class ThinLunBackend implements LunBackend {
      */
     @Override
     public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
+        plugged();
         return mapped(volume.write(lba * BLOCK, data.nioBuffers(data.readerIndex(), data.readableBytes()), fua), lba,
                 true, Function.identity());
     }
 
     @Override
     public CompletableFuture<Void> flush() {
+        plugged();
         return mapped(volume.flush(), -1, true, Function.identity());
     }
 
     @Override
     public CompletableFuture<Void> unmap(long lba, long blocks) {
+        plugged();
         return mapped(volume.unmap(lba * BLOCK, blocks * BLOCK), lba, true, Function.identity());
     }
 
     @Override
     public CompletableFuture<LbaStatus> lbaStatus(long lba) {
+        plugged();
         return mapped(volume.status(lba * BLOCK), lba, false,
                 s -> new LbaStatus(lba, (s.offset() + s.length()) / BLOCK - lba, s.mapped()));
     }
@@ -126,6 +138,11 @@ public final class ThinLunBackend implements LunBackend {
     @Override
     public void close() {
         volume.flush().exceptionally(e -> null).join();
+    }
+
+    /** Keeps this call's pool I/O until the thread unplugs, if it is plugged. */
+    private void plugged() {
+        Plug.attach(pool, plug);
     }
 
     /** Completes with {@code ok(value)}, or exceptionally with the LunFailure itself (not wrapped). */

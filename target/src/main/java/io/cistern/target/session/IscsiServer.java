@@ -63,6 +63,8 @@ public final class IscsiServer implements AutoCloseable {
                         // 4 KiB write was a third of the event loop's CPU (session 27).
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(
                                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                                // One hand-over to a backend's threads per read, not per command.
+                                .addLast("plug", PlugHandler.INSTANCE)
                                 .addLast("decoder", new PduDecoder())
                                 .addLast("encoder", new PduEncoder())
                                 .addLast("login", new LoginHandler(targets, sessions, settings));

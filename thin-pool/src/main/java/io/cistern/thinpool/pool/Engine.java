@@ -78,6 +78,8 @@ final class Engine implements AutoCloseable {
     /** The last allocation was refused for want of room below the device (logged once a spell). */
     private boolean deviceFull;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /** Operations kept by a plugged thread ({@link #plug}), per thread. */
+    private final ThreadLocal<List<Op>> plugged = new ThreadLocal<>();
     private final Thread thread;
     private final ExecutorService committer;
     /** Reader threads; submit reads on the metadata thread after resolving their mappings. */
@@ -330,10 +332,67 @@ final class Engine implements AutoCloseable {
 
     private void submit(CompletableFuture<?> result, Callable<Void> task) {
         if (closing) {
-            result.completeExceptionally(new PoolException(PoolException.Kind.CLOSED, "pool is closed"));
+            result.completeExceptionally(closed());
             return;
         }
-        queue.add(() -> run(result, task));
+        Op op = new Op(result, task);
+        List<Op> kept = plugged.get();
+        if (kept != null) {
+            kept.add(op);
+        } else {
+            queue.add(op);
+        }
+    }
+
+    private static PoolException closed() {
+        return new PoolException(PoolException.Kind.CLOSED, "pool is closed");
+    }
+
+    /** A submitted operation: {@link #run} on the metadata thread. */
+    private final class Op implements Runnable {
+        final CompletableFuture<?> result;
+        final Callable<Void> task;
+
+        Op(CompletableFuture<?> result, Callable<Void> task) {
+            this.result = result;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            Engine.this.run(result, task);
+        }
+    }
+
+    /**
+     * Plugs the calling thread, after the kernel's block plugging: the operations it submits are kept
+     * until it runs the returned unplug action, which hands them to the metadata thread together, in
+     * order: one wake-up of the metadata thread for a burst of commands instead of one per command.
+     * The thread must unplug before it waits for any of them. On a plugged thread the returned action
+     * does nothing.
+     */
+    Runnable plug() {
+        if (plugged.get() != null) {
+            return () -> { };
+        }
+        plugged.set(new ArrayList<>());
+        return this::unplug;
+    }
+
+    /** Hands the calling thread's kept operations to the metadata thread, if it is plugged. */
+    void unplug() {
+        List<Op> kept = plugged.get();
+        if (kept == null) {
+            return;
+        }
+        plugged.remove();
+        if (closing) {
+            kept.forEach(op -> op.result.completeExceptionally(closed()));
+        } else if (kept.size() == 1) {
+            queue.add(kept.get(0));
+        } else if (!kept.isEmpty()) {
+            queue.add(() -> kept.forEach(Op::run));
+        }
     }
 
     /**

@@ -422,6 +422,7 @@ public final class Pool implements AutoCloseable {
     /** Commits, stops the pool thread and closes the device and the store. */
     @Override
     public void close() throws IOException {
+        engine.unplug();
         engine.close();
         try {
             engine.store.close();
@@ -462,8 +463,19 @@ public final class Pool implements AutoCloseable {
         }
     }
 
+    /**
+     * Plugs the calling thread (see the kernel's block plugging): the I/O it submits to this pool is
+     * handed to the pool's thread together when it runs the returned action, one wake-up for a burst of
+     * commands. It must run the action before it waits for any of that I/O; the pool's own waiting
+     * methods unplug first. On a thread already plugged the action does nothing.
+     */
+    public Runnable plug() {
+        return engine.plug();
+    }
+
     /** Waits for a management operation, rethrowing its PoolException as itself. */
-    private static <T> T sync(CompletableFuture<T> f) {
+    private <T> T sync(CompletableFuture<T> f) {
+        engine.unplug(); // a plugged caller would otherwise wait for an operation it keeps
         try {
             return f.join();
         } catch (CompletionException e) {
