@@ -914,6 +914,7 @@ final class Engine implements AutoCloseable {
     /** Stops accepting operations, runs those queued, commits, and stops the thread. */
     @Override
     public void close() {
+        unplug(); // a plugged caller's kept operations run before the thread stops
         closing = true;
         queue.add(() -> { });
         try {

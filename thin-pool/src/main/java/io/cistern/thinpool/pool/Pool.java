@@ -422,7 +422,6 @@ public final class Pool implements AutoCloseable {
     /** Commits, stops the pool thread and closes the device and the store. */
     @Override
     public void close() throws IOException {
-        engine.unplug();
         engine.close();
         try {
             engine.store.close();
