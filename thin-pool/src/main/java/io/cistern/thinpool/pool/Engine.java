@@ -340,7 +340,18 @@ final class Engine implements AutoCloseable {
         if (kept != null) {
             kept.add(op);
         } else {
-            queue.add(op);
+            enqueue(op);
+        }
+    }
+
+    /**
+     * Queues submitted operations. One that saw the pool open may be queued after the loop's last
+     * look at the queue: then it is taken back and failed here, or by {@link #close}'s drain.
+     */
+    private void enqueue(Submitted s) {
+        queue.add(s);
+        if (closing && queue.remove(s)) {
+            s.fail(closed());
         }
     }
 
@@ -348,8 +359,13 @@ final class Engine implements AutoCloseable {
         return new PoolException(PoolException.Kind.CLOSED, "pool is closed");
     }
 
+    /** What callers queue: run on the metadata thread, or failed if the pool closed first. */
+    private sealed interface Submitted extends Runnable {
+        void fail(PoolException e);
+    }
+
     /** A submitted operation: {@link #run} on the metadata thread. */
-    private final class Op implements Runnable {
+    private final class Op implements Submitted {
         final CompletableFuture<?> result;
         final Callable<Void> task;
 
@@ -361,6 +377,24 @@ final class Engine implements AutoCloseable {
         @Override
         public void run() {
             Engine.this.run(result, task);
+        }
+
+        @Override
+        public void fail(PoolException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** A plugged thread's kept operations, handed over together. */
+    private record Kept(List<Op> ops) implements Submitted {
+        @Override
+        public void run() {
+            ops.forEach(Op::run);
+        }
+
+        @Override
+        public void fail(PoolException e) {
+            ops.forEach(op -> op.fail(e));
         }
     }
 
@@ -387,11 +421,11 @@ final class Engine implements AutoCloseable {
         }
         plugged.remove();
         if (closing) {
-            kept.forEach(op -> op.result.completeExceptionally(closed()));
+            kept.forEach(op -> op.fail(closed()));
         } else if (kept.size() == 1) {
-            queue.add(kept.get(0));
+            enqueue(kept.get(0));
         } else if (!kept.isEmpty()) {
-            queue.add(() -> kept.forEach(Op::run));
+            enqueue(new Kept(kept));
         }
     }
 
@@ -919,6 +953,11 @@ final class Engine implements AutoCloseable {
         queue.add(() -> { });
         try {
             thread.join();
+            for (Runnable r; (r = queue.poll()) != null; ) {
+                if (r instanceof Submitted s) {
+                    s.fail(closed()); // queued after the loop's last look; see enqueue
+                }
+            }
             committer.awaitTermination(1, TimeUnit.MINUTES);
             writers.shutdown();
             writers.awaitTermination(1, TimeUnit.MINUTES);

@@ -11,8 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,5 +117,45 @@ class PlugTest {
         pool.close();
         unplug.run();
         assertNull(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingWhileOtherThreadsSubmitStrandsNothing() throws Exception {
+        // The race is narrow (a submit that saw the pool open queues after the loop's last look), so
+        // many short rounds, bounded by count and time.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int round = 0; round < 200 && System.nanoTime() < deadline; round++) {
+            Pool pool = TestPools.memory(64 * MiB);
+            Volume v = pool.createVolume("v", VolumeSpec.sparse(8 * MiB));
+            ConcurrentLinkedQueue<CompletableFuture<Void>> submitted = new ConcurrentLinkedQueue<>();
+            CountDownLatch started = new CountDownLatch(2);
+            List<Thread> submitters = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int seed = t;
+                submitters.add(new Thread(() -> {
+                    started.countDown();
+                    for (int i = 0; i < 100_000; i++) {
+                        CompletableFuture<Void> w = v.write((long) (i % 2048) * 4096, random(seed, 4096), false);
+                        submitted.add(w);
+                        if (w.isCompletedExceptionally()) {
+                            return; // the pool said it is closed
+                        }
+                    }
+                }));
+            }
+            submitters.forEach(Thread::start);
+            started.await();
+            pool.close();
+            for (Thread s : submitters) {
+                s.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            for (CompletableFuture<Void> w : submitted) {
+                try {
+                    w.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertEquals(PoolException.Kind.CLOSED, assertInstanceOf(PoolException.class, e.getCause()).kind());
+                }
+            }
+        }
     }
 }
