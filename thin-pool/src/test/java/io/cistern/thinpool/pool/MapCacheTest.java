@@ -102,7 +102,8 @@ class MapCacheTest {
      * entries back along their probe runs, whatever the cache answers equals the model, an entry just
      * put is found, and the bound holds. Keys crowd few maps and blocks, so probe runs collide; with
      * a stride of 16 every block sits at the same offset of its run of 16 (the table places a run's
-     * blocks side by side). A cache larger than the keys must keep every one.
+     * blocks side by side). A quarter of the steps take the block after the previous one, as range
+     * lookups do. A cache larger than the keys must keep every one.
      */
     @Test
     void theTableAnswersLikeAPlainMapThroughGrowthAndEviction() {
@@ -113,9 +114,15 @@ class MapCacheTest {
             MapCache cache = new MapCache((long) capacity * MapCache.ENTRY_BYTES);
             java.util.Map<List<Long>, List<BlockMap.Version>> model = new java.util.HashMap<>();
             Random rnd = new Random(capacity + stride);
+            long mapId = 0;
+            long block = 0;
             for (int step = 0; step < 200_000; step++) {
-                long mapId = rnd.nextInt(3);
-                long block = (long) rnd.nextInt(Math.min(4 * capacity + 8, 12_008)) * stride;
+                if (rnd.nextInt(4) == 0) {
+                    block++; // the next block of the same map: the lookup tries the slot after the last one found
+                } else {
+                    mapId = rnd.nextInt(3);
+                    block = (long) rnd.nextInt(Math.min(4 * capacity + 8, 12_008)) * stride;
+                }
                 List<Long> key = List.of(mapId, block);
                 int op = rnd.nextInt(10);
                 if (op < 3) {
