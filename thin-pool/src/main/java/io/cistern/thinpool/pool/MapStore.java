@@ -182,7 +182,7 @@ final class MapStore {
                 }
             }
         }
-        List<Mapping> ms = new ArrayList<>();
+        List<Mapping> ms = new ArrayList<>(Math.min(MapRecord.MAX_RUN, (int) (from + vs.length - first)));
         for (int k = 0; k < MapRecord.MAX_RUN; k++) {
             BlockMap.Version v = cachedVersion(mapId, from, vs, first + k, birth);
             if (v == null || k > 0 && !MapRecord.joins(ms.get(k - 1), v.mapping())) {
@@ -317,7 +317,10 @@ final class MapStore {
                 last.mappings.add(m);
                 return;
             }
-            added.add(new Added(block, birth, joinable && !m.hole() && !m.packed(), new ArrayList<>(List.of(m))));
+            boolean joins = joinable && !m.hole() && !m.packed();
+            List<Mapping> ms = new ArrayList<>(joins ? Math.min(MapRecord.MAX_RUN, (int) (first + n - block)) : 1);
+            ms.add(m); // room for the rest of the update: a 1 MiB write's run grew its list 14 times
+            added.add(new Added(block, birth, joins, ms));
         }
 
         private int index(long block) {
