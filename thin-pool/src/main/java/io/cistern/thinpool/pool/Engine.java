@@ -331,13 +331,9 @@ final class Engine implements AutoCloseable {
     }
 
     private void submit(CompletableFuture<?> result, Callable<Void> task) {
-        if (closing) {
-            result.completeExceptionally(closed());
-            return;
-        }
         Op op = new Op(result, task);
         List<Op> kept = plugged.get();
-        if (kept != null) {
+        if (kept != null && !closing) {
             kept.add(op);
         } else {
             enqueue(op);
@@ -345,14 +341,18 @@ final class Engine implements AutoCloseable {
     }
 
     /**
-     * Queues submitted operations. One that saw the pool open may be queued after the loop's last
-     * look at the queue: then it is taken back and failed here, or by {@link #close}'s drain.
+     * Queues submitted operations, or fails them if the pool is closing. One that saw the pool open
+     * may be queued after the loop's last look at the queue: then it is taken back and failed here,
+     * or by {@link #close}'s drain.
      */
     private void enqueue(Submitted s) {
-        queue.add(s);
-        if (closing && queue.remove(s)) {
-            s.fail(closed());
+        if (!closing) {
+            queue.add(s);
+            if (!closing || !queue.remove(s)) {
+                return; // queued, or taken by the loop or the drain
+            }
         }
+        s.fail(closed());
     }
 
     private static PoolException closed() {
@@ -420,9 +420,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         plugged.remove();
-        if (closing) {
-            kept.forEach(op -> op.fail(closed()));
-        } else if (kept.size() == 1) {
+        if (kept.size() == 1) {
             enqueue(kept.get(0));
         } else if (!kept.isEmpty()) {
             enqueue(new Kept(kept));
