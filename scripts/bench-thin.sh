@@ -69,6 +69,7 @@ done
 [[ $REPEATS =~ ^[1-9][0-9]?$ ]] || { echo "bench-thin: --repeats must be 1..99" >&2; exit 2; }
 
 SHM_DIR=${SHM_DIR:-/dev/shm}
+SHM_FS=$(df --output=fstype "$SHM_DIR" 2>/dev/null | tail -n 1) # tmpfs by default; named in the report
 DISK_DIR=${DISK_DIR:-/var/tmp}
 SIZE_MIB=${SIZE_MIB:-1024}
 BIG_GIB=${BIG_GIB:-16}
@@ -399,7 +400,7 @@ report() {
     echo "- command: \`scripts/bench-thin.sh --repeats $REPEATS$( (( ONLY_BIG )) && echo ' --only-big')$( (( SKIP_BIG )) && echo ' --skip-big')\` (SIZE_MIB=$SIZE_MIB BIG_GIB=$BIG_GIB SNAPS=$SNAPS COUNT_4K=$COUNT_4K COUNT_1M=$COUNT_1M CISTERN_JAVA_OPTS='${CISTERN_JAVA_OPTS:-}'), $(( $(date +%s) - START )) s"
     echo
     if (( ! ONLY_BIG )); then
-    echo "### 1. Sparse thin volume vs file LUN, same daemon, both on $SHM_DIR (tmpfs)"
+    echo "### 1. Sparse thin volume vs file LUN, same daemon, both on $SHM_DIR ($SHM_FS)"
     echo
     echo "Pool file: $( (( PREALLOCATE )) && echo "preallocated" || echo "sparse (PREALLOCATE=0)"), $( (( PREWRITE )) && echo "written with zeros from its second MiB on before the volume held data ($POOL_MIB MiB file in $PREWRITE_S s)" || echo "not pre-written (PREWRITE=0)")."
     echo "Fill of the thin volume before the cases: $SIZE_MIB MiB in ${FILL_A} s ($(awk -v m="$SIZE_MIB" -v s="$FILL_A" 'BEGIN { printf "%.0f", m * 1.048576 / s }') MB/s, first writes: allocation)."
@@ -433,7 +434,7 @@ report() {
         "$(sum_of "${STEAL[before]}")" "$(sum_of "${STEAL[after]}")"
     echo
     echo "Device probe ($SHM_DIR, dd, 256 MiB in 4 KiB writes): into new pages $DEVICE_NEW MB/s, over written pages $DEVICE_OVER MB/s."
-    echo "Snapshot times here (us, 1 GiB written, tmpfs): $SNAP_A. Volume afterwards:$PROPS_A."
+    echo "Snapshot times here (us, 1 GiB written, $SHM_FS): $SNAP_A. Volume afterwards:$PROPS_A."
     echo "Daemon memory after phase A (after a GC):$MEM_A."
     fi
     if (( ! SKIP_BIG )); then
