@@ -69,7 +69,7 @@ done
 [[ $REPEATS =~ ^[1-9][0-9]?$ ]] || { echo "bench-thin: --repeats must be 1..99" >&2; exit 2; }
 
 SHM_DIR=${SHM_DIR:-/dev/shm}
-SHM_FS=$(df --output=fstype "$SHM_DIR" 2>/dev/null | tail -n 1) # tmpfs by default; named in the report
+SHM_FS=$(df --output=fstype "$SHM_DIR" 2>/dev/null | tail -n 1 || true) # tmpfs by default; named in the report (a missing SHM_DIR fails at mktemp, with its message)
 DISK_DIR=${DISK_DIR:-/var/tmp}
 SIZE_MIB=${SIZE_MIB:-1024}
 BIG_GIB=${BIG_GIB:-16}
