@@ -7,6 +7,7 @@ import io.cistern.target.pdu.Opcode;
 import io.cistern.target.pdu.Pdus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -24,8 +25,8 @@ import java.util.List;
  * the received bytes; the handler that consumes the PDU releases it. The decoder holds no buffer
  * of its own between reads, so a PDU cut short by the channel closing leaks nothing.
  *
- * <p>Received bytes are merged as Netty's {@code MERGE_CUMULATOR} does, except that a buffer that
- * must be replaced is replaced by one with room for the whole PDU being decoded ({@link #cumulate}).
+ * <p>Received bytes are kept in the buffers they were read into, joined as a composite, not copied
+ * into one buffer ({@link #cumulate}); a data segment is a slice of them.
  *
  * <p>Settings are changed on the event loop, between PDUs (the session does so while handling the
  * final Login Request, before the initiator may send anything else): one PDU is emitted per
@@ -53,6 +54,11 @@ public final class PduDecoder extends ByteToMessageDecoder {
     private Reason discardReason;
     /** Bytes from the reader index that the step under way waits for (0: a few, or none). */
     private int wanted;
+
+    /** Reads at least this long are kept as they are, not copied: see {@link #cumulate}. */
+    static final int MIN_KEPT_READ = 4096;
+    /** Most buffers the bytes held are kept in while shorter reads trickle in. */
+    static final int MAX_COMPONENTS = 64;
 
     public PduDecoder() {
         setCumulator(this::cumulate);
@@ -93,20 +99,27 @@ public final class PduDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Appends a read to the bytes held. When they cannot grow in place (too small, or shared with
-     * the previous PDU's data, a slice the SCSI layer still holds), they move to a buffer with room
-     * for all the data segment being decoded awaits. Growing step by step instead copied a 256 KiB
-     * Data-Out that arrives in 64 KiB reads two to three times: a fifth of the event loop's time in
-     * 1 MiB writes (docs/benchmarks.md, session 25). The size is the one the header declared, which
-     * is already checked against MaxRecvDataSegmentLength.
+     * Appends a read to the bytes held. A read of at least {@link #MIN_KEPT_READ} bytes is kept as it
+     * is, a component of a composite (as Netty's {@code COMPOSITE_CUMULATOR} does): a 1 MiB write's
+     * Data-Outs arrive in reads of up to 64 KiB, and copying them into one buffer per PDU took 40% of
+     * the event loop's time (docs/benchmarks.md, session 35). A shorter read is copied: into the
+     * bytes held if they have room and are not shared with the previous PDU's data (a slice the
+     * SCSI layer still holds), else kept too, up to {@link #MAX_COMPONENTS}; past that, everything
+     * held moves to one buffer with room for all the data segment being decoded awaits (its size
+     * was checked against MaxRecvDataSegmentLength). So a trickle of tiny reads costs a bounded
+     * number of buffers, and copies at most the segment once every {@code MAX_COMPONENTS} reads.
      */
     private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf held, ByteBuf in) {
-        if (!held.isReadable() && in.readableBytes() >= wanted && in.isContiguous()) {
+        if (!held.isReadable() && in.isContiguous()) {
             held.release();
-            return in; // nothing held, and the read holds what the step waits for: decode from it
+            return in;
+        }
+        int bytes = in.readableBytes();
+        if (bytes >= MIN_KEPT_READ
+                || held instanceof CompositeByteBuf composite && composite.numComponents() < MAX_COMPONENTS) {
+            return compose(alloc, held, in);
         }
         try {
-            int bytes = in.readableBytes();
             if (held.refCnt() == 1 && !held.isReadOnly() && held.writableBytes() >= bytes) {
                 return held.writeBytes(in);
             }
@@ -117,6 +130,18 @@ public final class PduDecoder extends ByteToMessageDecoder {
         } finally {
             in.release();
         }
+    }
+
+    /** {@code held} and then {@code in} as one composite, which takes both. */
+    private static ByteBuf compose(ByteBufAllocator alloc, ByteBuf held, ByteBuf in) {
+        CompositeByteBuf composite;
+        if (held instanceof CompositeByteBuf c && c.refCnt() == 1) {
+            composite = c;
+        } else { // a shared composite's components move to a new one, which the slices held do not see
+            composite = alloc.compositeBuffer(Integer.MAX_VALUE);
+            composite.addFlattenedComponents(true, held);
+        }
+        return composite.addFlattenedComponents(true, in);
     }
 
     private boolean step(ByteBuf in, List<Object> out) {

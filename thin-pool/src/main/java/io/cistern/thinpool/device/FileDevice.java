@@ -31,17 +31,16 @@ public final class FileDevice implements BlockDevice {
      * much for 1 MiB as for 4 KiB (some 15-50 us), so sequential allocations share one.
      */
     private static final long BACK_AHEAD = 1L << 20;
-    /** Most iovecs one preadv takes (Linux's UIO_MAXIOV), and an iovec's bytes: address, length. */
+    /** Most iovecs one preadv or pwritev takes (Linux's UIO_MAXIOV), and an iovec's bytes: address, length. */
     private static final int IOV_MAX = 1024;
     private static final int IOVEC = 16;
-    /** Per thread: the iovecs of its scattering reads. */
+    /** Per thread: the iovecs of its scattering reads and gathering writes. */
     private static final ThreadLocal<ByteBuffer> IOVECS = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(IOV_MAX * IOVEC).order(ByteOrder.nativeOrder()));
     /**
-     * Per thread: where a gathering write's parts are copied together before one pwrite. A heap
-     * buffer goes to the kernel through a direct one anyway (the JDK copies it into a temporary
-     * one), so joining the parts here costs no copy more than writing a joined heap buffer would,
-     * and this one is never allocated, zeroed or copied again.
+     * Per thread: where a gathering write's heap parts are copied before they go to the kernel. A
+     * heap buffer goes through a direct one anyway (the JDK copies it into a temporary one), so
+     * this costs no copy more, and this buffer is never allocated, zeroed or copied again.
      */
     private static final int STAGING_BYTES = 1 << 20;
     private static final ThreadLocal<ByteBuffer> STAGING = ThreadLocal.withInitial(
@@ -225,34 +224,82 @@ public final class FileDevice implements BlockDevice {
         }
     }
 
-    /** Joins the parts in this thread's staging buffer, written with one pwrite per megabyte. */
+    /**
+     * A gathering write with one pwritev per {@link #IOV_MAX} parts or staging buffer of heap parts:
+     * direct parts (an iSCSI write's data as it was received) go to the kernel where they are, heap
+     * parts (copied or compressed blocks) are copied into this thread's staging buffer first.
+     */
     @Override
     public void write(long offset, ByteBuffer[] parts) throws IOException {
         if (parts.length == 1) {
             write(offset, parts[0]);
             return;
         }
+        if (readOnly) {
+            throw new IOException(path + " is read-only");
+        }
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(LibC.get());
+        ByteBuffer iov = IOVECS.get();
         ByteBuffer staging = STAGING.get().clear();
+        long staged = Pointer.wrap(runtime, staging).address();
         long at = offset;
+        int count = 0;
         for (ByteBuffer part : parts) {
             while (part.hasRemaining()) {
-                if (!staging.hasRemaining()) {
-                    at += writeStaged(at, staging);
+                if (count == IOV_MAX || !part.isDirect() && !staging.hasRemaining()) {
+                    at += pwritev(iov, count, at);
+                    count = 0;
+                    staging.clear();
                 }
-                int n = Math.min(part.remaining(), staging.remaining());
-                staging.put(staging.position(), part, part.position(), n);
-                staging.position(staging.position() + n);
+                int n = part.isDirect() ? part.remaining() : Math.min(part.remaining(), staging.remaining());
+                long address;
+                if (part.isDirect()) {
+                    address = Pointer.wrap(runtime, part).address();
+                } else {
+                    address = staged + staging.position();
+                    staging.put(staging.position(), part, part.position(), n).position(staging.position() + n);
+                }
+                if (count > 0 && iov.getLong((count - 1) * IOVEC) + iov.getLong((count - 1) * IOVEC + 8) == address) {
+                    iov.putLong((count - 1) * IOVEC + 8, iov.getLong((count - 1) * IOVEC + 8) + n); // adjoins the last
+                } else {
+                    iov.putLong(count * IOVEC, address).putLong(count * IOVEC + 8, n);
+                    count++;
+                }
                 part.position(part.position() + n);
             }
         }
-        writeStaged(at, staging);
+        if (count > 0) {
+            pwritev(iov, count, at);
+        }
     }
 
-    private int writeStaged(long at, ByteBuffer staging) throws IOException {
-        int n = staging.flip().remaining();
-        write(at, staging);
-        staging.clear();
-        return n;
+    /** Writes all {@code count} iovecs at {@code offset}, again from where the kernel stopped if it wrote short. */
+    private long pwritev(ByteBuffer iov, int count, long offset) throws IOException {
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(LibC.get());
+        long iovAt = Pointer.wrap(runtime, iov).address();
+        long at = offset;
+        int first = 0; // the first iovec not yet written; moved past what a short write took
+        while (first < count) {
+            long n = LibC.get().pwritev(fd, Pointer.wrap(runtime, iovAt + (long) first * IOVEC), count - first, at);
+            if (n <= 0) {
+                int errno = LibC.errno();
+                if (n < 0 && errno == LibC.EINTR) {
+                    continue;
+                }
+                throw new IOException("write " + path + " at " + at + ": "
+                        + (n == 0 ? "nothing written" : LibC.get().strerror(errno)));
+            }
+            at += n;
+            for (; first < count && n > 0; first++) {
+                long len = iov.getLong(first * IOVEC + 8);
+                if (n < len) {
+                    iov.putLong(first * IOVEC, iov.getLong(first * IOVEC) + n).putLong(first * IOVEC + 8, len - n);
+                    break;
+                }
+                n -= len;
+            }
+        }
+        return at - offset;
     }
 
     @Override

@@ -6,8 +6,8 @@ import jnr.ffi.byref.LongLongByReference;
 
 /**
  * The few libc calls Java's file API lacks: fallocate (hole punching, allocation), the
- * BLKGETSIZE64 ioctl (size of a block device) and preadv (FileChannel scatters only at its own
- * position, which concurrent readers cannot share). Loaded once, lazily; Linux only.
+ * BLKGETSIZE64 ioctl (size of a block device), preadv and pwritev (FileChannel scatters and gathers
+ * only at its own position, which concurrent readers and writers cannot share). Loaded once, lazily; Linux only.
  */
 public interface LibC {
     int O_RDONLY = 0;
@@ -31,6 +31,9 @@ public interface LibC {
 
     /** Positional scattering read into {@code iovcnt} iovecs (address, length) at {@code iov}. */
     long preadv(int fd, Pointer iov, int iovcnt, long offset);
+
+    /** Positional gathering write from {@code iovcnt} iovecs (address, length) at {@code iov}. */
+    long pwritev(int fd, Pointer iov, int iovcnt, long offset);
 
     String strerror(int errno);
 

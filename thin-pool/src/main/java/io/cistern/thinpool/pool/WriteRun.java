@@ -8,66 +8,67 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Blocks bound for consecutive device offsets, written with one device write ({@link
  * Engine#writeData}: on a writer thread, or on the metadata thread itself for a run of at most
- * {@link Engine#INLINE_WRITE_BYTES}): straight from the caller's buffer while they lie next to each
- * other in it (a run breaks where the caller's buffers do), else gathered from the blocks' own
- * buffers, for blocks that are copies already (up to {@link #MAX_GATHERED_BYTES}; the device joins
- * them, off the metadata thread). One run may serve several {@link Writer} calls.
+ * {@link Engine#INLINE_WRITE_BYTES}), a gathering one: blocks that lie next to each other in the
+ * caller's buffer go as one part, a view of it, and other blocks (copies, compressed fragments) as
+ * parts of their own, so a write received in many buffers (an iSCSI write's reads) is not joined
+ * first. A run ends where device offsets do not follow on, or at the first new part once it holds
+ * {@link #MAX_RUN_BYTES}, so the writers share a long run of held blocks. One run may serve
+ * several {@link Writer} calls.
  */
 final class WriteRun {
-    /** Most bytes of copies gathered into one device write: a sync of held writes places thousands back to back. */
-    static final int MAX_GATHERED_BYTES = 1 << 20;
+    /** Bytes after which a run takes no new part: a sync of held writes places thousands back to back. */
+    static final int MAX_RUN_BYTES = 1 << 20;
 
     private final Engine engine;
-    private final List<ByteBuffer> blocks = new ArrayList<>();
+    private final List<ByteBuffer> parts = new ArrayList<>();
     private final List<CompletableFuture<Void>> writes = new ArrayList<>(1);
     private long start;
     private long end;
-    private ByteBuffer whole; // the caller's buffer the run lies in; null for a run of copies
-    private int from; // where the run starts in it
-    private int next; // where the next block must start in it
+    private ByteBuffer whole; // the caller's buffer the last part is a view of; null if it is a block of its own
+    private int from; // where that part starts in it
+    private int next; // where it ends, and a block that continues it must start
 
     WriteRun(Engine engine) {
         this.engine = engine;
     }
 
     void add(long offset, ByteBuffer data, Stored.Span span) {
-        boolean continues = offset == end && (span == null ? whole == null && end - start < MAX_GATHERED_BYTES
-                : span.whole() == whole && span.at() == next);
-        if (!blocks.isEmpty() && !continues) {
-            flush();
+        boolean follows = end > start && offset == end;
+        if (follows && span != null && span.whole() == whole && span.at() == next) {
+            next += data.remaining(); // the last part grows
+            end += data.remaining();
+            return;
         }
-        if (blocks.isEmpty()) {
+        if (!follows || end - start >= MAX_RUN_BYTES) {
+            flush();
             start = offset;
             end = offset;
-            whole = span == null ? null : span.whole();
-            from = span == null ? 0 : span.at();
-            next = from;
         }
-        next += data.remaining();
-        blocks.add(data);
+        endPart();
+        if (span != null) {
+            whole = span.whole();
+            from = span.at();
+            next = from + data.remaining();
+        } else {
+            parts.add(data.duplicate()); // reads may still copy a held block: the device must not move its position
+        }
         end += data.remaining();
     }
 
     void flush() {
-        if (!blocks.isEmpty()) {
-            writes.add(engine.writeData(start, parts()));
+        endPart();
+        if (!parts.isEmpty()) {
+            writes.add(engine.writeData(start, parts.toArray(ByteBuffer[]::new)));
+            parts.clear();
         }
-        blocks.clear();
+        start = end;
     }
 
-    /**
-     * The run's bytes: one view of the caller's buffer if it lies in one, else a view of each block
-     * (reads may still copy a held block, so the device must not move its position).
-     */
-    private ByteBuffer[] parts() {
+    private void endPart() {
         if (whole != null) {
-            return new ByteBuffer[] {whole.slice(from, (int) (end - start))};
+            parts.add(whole.slice(from, next - from));
+            whole = null;
         }
-        ByteBuffer[] parts = new ByteBuffer[blocks.size()];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = blocks.get(i).duplicate();
-        }
-        return parts;
     }
 
     CompletableFuture<Void> written() {

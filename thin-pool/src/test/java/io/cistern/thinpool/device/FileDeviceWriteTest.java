@@ -9,7 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link FileDevice#write(long, ByteBuffer[])}: parts joined in a per-thread buffer, a megabyte per pwrite. */
+/**
+ * {@link FileDevice#write(long, ByteBuffer[])}: one pwritev per 1024 iovecs, direct parts as they
+ * are, heap parts through a per-thread staging buffer of a megabyte.
+ */
 class FileDeviceWriteTest {
     private static final int MiB = 1 << 20;
 
@@ -18,8 +21,9 @@ class FileDeviceWriteTest {
         Random rnd = new Random(11);
         byte[] want = new byte[8 * MiB];
         try (FileDevice device = FileDevice.create(dir.resolve("pool.img"), 8 * MiB, false)) {
-            // 1: written as it is; 256 x 4 KiB: one staging buffer's worth; 1500 odd sizes and parts
-            // larger than the staging buffer: several pwrites, parts split across them.
+            // 1: written as it is; 256 x 4 KiB: one staging buffer's worth; 1500 odd sizes (more
+            // iovecs than one pwritev takes) and parts larger than the staging buffer: several
+            // pwritev calls, heap parts split across them.
             for (int parts : new int[] {1, 256, 1500, 3}) {
                 for (boolean direct : new boolean[] {true, false}) {
                     ByteBuffer[] src = new ByteBuffer[parts];
@@ -48,6 +52,23 @@ class FileDeviceWriteTest {
                     assertArrayEquals(want, got.array(), parts + " parts, direct " + direct);
                 }
             }
+        }
+    }
+
+    @Test
+    void partsThatAdjoinInMemoryAreWrittenInOrder(@TempDir Path dir) throws Exception {
+        byte[] want = new byte[2 * MiB];
+        new Random(12).nextBytes(want);
+        ByteBuffer whole = ByteBuffer.allocateDirect(want.length).put(want).clear();
+        ByteBuffer[] slices = new ByteBuffer[2048]; // side by side in one buffer: their iovecs join
+        for (int i = 0; i < slices.length; i++) {
+            slices[i] = whole.slice(i * 1024, 1024);
+        }
+        try (FileDevice device = FileDevice.create(dir.resolve("pool.img"), 4 * MiB, false)) {
+            device.write(MiB + 512, slices);
+            ByteBuffer got = ByteBuffer.allocate(want.length);
+            device.read(MiB + 512, got);
+            assertArrayEquals(want, got.array());
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Compressed blocks through the pool: round trips, switching the setting, snapshots, reopen, accounting. */
 class CompressionPoolTest {
@@ -47,11 +49,14 @@ class CompressionPoolTest {
 
     /**
      * A write in several buffers, as an iSCSI command's data segments arrive: heap and direct, cut
-     * inside blocks and on their edges, one empty, starting mid-block. Every setting reads it back.
+     * inside blocks and on their edges, one empty, starting mid-block. Every setting reads it back,
+     * in memory and from a file, where the cut blocks and the buffers' own go in one gathering write.
      */
-    @Test
-    void aWriteInSeveralHeapAndDirectBuffersReadsBackWhereverTheyAreCut() throws Exception {
-        try (Pool pool = TestPools.memory(64 * MiB)) {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aWriteInSeveralHeapAndDirectBuffersReadsBackWhereverTheyAreCut(boolean onFile) throws Exception {
+        try (Pool pool = onFile ? Pool.createOnFile(dir.resolve("cut.img"), 64 * MiB, false, dir.resolve("cut-meta"),
+                PoolConfig.defaults()) : TestPools.memory(64 * MiB)) {
             for (String setting : SETTINGS) {
                 Volume v = pool.createVolume("v-" + setting, VolumeSpec.sparse(MiB).withCompression(Compression.parse(setting)));
                 byte[] data = bytes(mixed(7, 40));
