@@ -8,6 +8,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongFunction;
 import jnr.ffi.Pointer;
 import jnr.ffi.byref.LongLongByReference;
 
@@ -176,29 +177,7 @@ public final class FileDevice implements BlockDevice {
         for (int i = 0; i < parts.length; i++) {
             iov.putLong(i * IOVEC, Pointer.wrap(runtime, parts[i]).address()).putLong(i * IOVEC + 8, parts[i].remaining());
         }
-        long iovAt = Pointer.wrap(runtime, iov).address();
-        long at = offset;
-        int first = 0; // the first part not yet full; its iovec is moved past what a short read filled
-        while (first < parts.length) {
-            long n = LibC.get().preadv(fd, Pointer.wrap(runtime, iovAt + (long) first * IOVEC), parts.length - first, at);
-            if (n <= 0) {
-                int errno = LibC.errno();
-                if (n < 0 && errno == LibC.EINTR) {
-                    continue;
-                }
-                throw new IOException(n == 0 ? "read past the end of " + path + " at " + at
-                        : "read " + path + " at " + at + ": " + LibC.get().strerror(errno));
-            }
-            at += n;
-            for (; first < parts.length && n > 0; first++) {
-                long len = iov.getLong(first * IOVEC + 8);
-                if (n < len) {
-                    iov.putLong(first * IOVEC, iov.getLong(first * IOVEC) + n).putLong(first * IOVEC + 8, len - n);
-                    break;
-                }
-                n -= len;
-            }
-        }
+        vectored(LibC.get()::preadv, "read", at -> "read past the end of " + path + " at " + at, iov, parts.length, offset);
         for (ByteBuffer part : parts) {
             part.position(part.limit());
         }
@@ -273,21 +252,31 @@ public final class FileDevice implements BlockDevice {
         }
     }
 
-    /** Writes all {@code count} iovecs at {@code offset}, again from where the kernel stopped if it wrote short. */
-    private long pwritev(ByteBuffer iov, int count, long offset) throws IOException {
+    /** preadv or pwritev. */
+    @FunctionalInterface
+    private interface VectoredCall {
+        long call(int fd, Pointer iov, int iovcnt, long offset);
+    }
+
+    /**
+     * Moves all {@code count} iovecs of {@code iov} at {@code offset} with {@code call}, again from
+     * where the kernel stopped if it moved fewer bytes; returns the bytes moved. A call that moves
+     * nothing fails with {@code none}'s message for the offset it was at.
+     */
+    private long vectored(VectoredCall call, String verb, LongFunction<String> none, ByteBuffer iov, int count,
+            long offset) throws IOException {
         jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getRuntime(LibC.get());
         long iovAt = Pointer.wrap(runtime, iov).address();
         long at = offset;
-        int first = 0; // the first iovec not yet written; moved past what a short write took
+        int first = 0; // the first iovec not yet done; moved past what a short call did
         while (first < count) {
-            long n = LibC.get().pwritev(fd, Pointer.wrap(runtime, iovAt + (long) first * IOVEC), count - first, at);
+            long n = call.call(fd, Pointer.wrap(runtime, iovAt + (long) first * IOVEC), count - first, at);
             if (n <= 0) {
                 int errno = LibC.errno();
                 if (n < 0 && errno == LibC.EINTR) {
                     continue;
                 }
-                throw new IOException("write " + path + " at " + at + ": "
-                        + (n == 0 ? "nothing written" : LibC.get().strerror(errno)));
+                throw new IOException(n == 0 ? none.apply(at) : verb + " " + path + " at " + at + ": " + LibC.get().strerror(errno));
             }
             at += n;
             for (; first < count && n > 0; first++) {
@@ -300,6 +289,11 @@ public final class FileDevice implements BlockDevice {
             }
         }
         return at - offset;
+    }
+
+    private long pwritev(ByteBuffer iov, int count, long offset) throws IOException {
+        return vectored(LibC.get()::pwritev, "write", at -> "write " + path + " at " + at + ": nothing written", iov,
+                count, offset);
     }
 
     @Override
