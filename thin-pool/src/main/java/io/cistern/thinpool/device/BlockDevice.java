@@ -2,6 +2,7 @@ package io.cistern.thinpool.device;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
 
 /**
  * The raw space a pool lives on: a file, a block device or memory. Offsets are bytes from the start
@@ -66,11 +67,11 @@ public interface BlockDevice extends AutoCloseable {
      * already points at the range), leaving at least {@code headroom} bytes free in the file system
      * below for what shares it, the metadata store above all. {@code freeAfter}: bytes after the
      * range that are free too, which the device may back at the same time (allocation runs forward,
-     * so they are likely next; one call per megabyte instead of one per write). Returns false if the
-     * room is not there: the caller refuses the write as out of space and may try again once space
-     * is freed. A device whose space is all there (memory, a block device) returns true.
+     * so they are likely next; one call per megabyte instead of one per write), asked only then: it
+     * costs a search of the free space. Returns false if the room is not there: the caller refuses
+     * the write as out of space and may try again once space is freed. A device whose space is all there (memory, a block device) returns true.
      */
-    default boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
+    default boolean back(long offset, long length, LongSupplier freeAfter, long headroom) throws IOException {
         return true;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import jnr.ffi.Pointer;
 import jnr.ffi.byref.LongLongByReference;
 
@@ -304,12 +305,12 @@ public final class FileDevice implements BlockDevice {
     }
 
     @Override
-    public boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
+    public boolean back(long offset, long length, LongSupplier freeAfter, long headroom) throws IOException {
         RangeSet known = backed;
         if (fileSystem == null || known != null && known.covers(offset, length)) {
             return true;
         }
-        long ahead = Math.min(freeAfter, BACK_AHEAD);
+        long ahead = Math.min(freeAfter.getAsLong(), BACK_AHEAD);
         return ahead > 0 && allocate(known, offset, length + ahead, headroom) || allocate(known, offset, length, headroom);
     }
 

@@ -552,7 +552,7 @@ final class Engine implements AutoCloseable {
         for (Extent e : extents) { // usually one: the allocator hands out contiguous space
             boolean room;
             try {
-                room = device.back(e.offset(), e.length(), allocator.freeRunAt(e.offset() + e.length()), headroom);
+                room = device.back(e.offset(), e.length(), () -> allocator.freeRunAt(e.offset() + e.length()), headroom);
             } catch (IOException x) {
                 return new PoolException(PoolException.Kind.IO, -1, "cannot allocate space in " + device + ": " + x, x);
             }

@@ -44,13 +44,14 @@ final class Parts {
 
     /**
      * Bytes {@code [at, at + len)} stored with {@code setting} (see {@link Stored#of}): a view of the
-     * caller's buffer, with its span, when they lie in one buffer, else a copy.
+     * caller's buffer, with its span, when they lie in one buffer and {@code own} is false, else a
+     * copy.
      */
-    Stored block(int at, int len, Compression setting, Function<ByteBuffer, byte[]> hasher) {
+    Stored block(int at, int len, Compression setting, Function<ByteBuffer, byte[]> hasher, boolean own) {
         int i = index(at);
         ByteBuffer b = buffers[i];
         int from = b.position() + at - starts[i];
-        if (from + len <= b.limit()) {
+        if (!own && from + len <= b.limit()) {
             return Stored.of(b.slice(from, len), setting, hasher, new Stored.Span(b, from));
         }
         ByteBuffer copy = ByteBuffer.allocate(len);

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param compression the setting it was made with (the metadata thread redoes it if the volume's
  *        changed meanwhile)
  * @param hash the block's dedup hash, or null if it was made for a volume with dedup off
- * @param span where {@code block} lies in the caller's buffer, or null if it is a copy
+ * @param span where {@code block} lies in the caller's buffer, or null if it is a copy of its own
  */
 record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compression compression, byte[] hash,
         Span span) {
@@ -68,9 +68,12 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
 
     /**
      * This block in buffers of its own: for a write acknowledged before it is stored ({@link
-     * WriteBack}), whose caller may reuse its buffer at once.
+     * WriteBack}), whose caller may reuse its buffer at once. A block without a span is one already.
      */
     Stored detached() {
+        if (span == null) {
+            return this;
+        }
         ByteBuffer own = ByteBuffer.allocate(block.remaining()).put(block.duplicate()).flip();
         return new Stored(own, bytes == block ? own : bytes, crc, codec, compression, hash, null);
     }

@@ -112,7 +112,9 @@ final class VolumeIo {
      * caller's thread for a small write that only needs the zero test and the sum, else on the
      * {@link Preparer}'s threads, in parallel. Then, on the metadata thread (which waits for the
      * preparation if it gets there first), holds a small write of whole blocks without FUA, or
-     * records the write and writes the data on a writer thread.
+     * records the write and writes the data on a writer thread. The blocks of a write that may be
+     * held are copied here, while the caller's thread has them in its cache: the metadata thread
+     * copying them from there cost it an eighth of its time in 4 KiB random writes.
      */
     CompletableFuture<Void> write(long id, int vbs, long offset, ByteBuffer[] data, boolean fua) {
         Parts src = new Parts(data);
@@ -122,12 +124,13 @@ final class VolumeIo {
         boolean[] partial = new boolean[count];
         Setting setting = settings.getOrDefault(id, Setting.DEFAULT);
         Function<ByteBuffer, byte[]> hasher = setting.dedup() == Dedup.OFF ? null : deduper.hasher();
+        boolean holdable = !fua && offset % vbs == 0 && src.length() % vbs == 0 && writeBack.holds(src.length());
         IntConsumer prepare = i -> {
             long at = (first + i) * vbs - offset; // block start relative to the data
             if (at < 0 || at + vbs > src.length()) {
                 partial[i] = true;
             } else {
-                blocks[i] = src.block((int) at, vbs, setting.compression(), hasher);
+                blocks[i] = src.block((int) at, vbs, setting.compression(), hasher, holdable);
             }
         };
         CompletableFuture<Void> prepared;
@@ -137,7 +140,6 @@ final class VolumeIo {
         } else {
             prepared = Preparer.forEach(count, prepare);
         }
-        boolean holdable = !fua && offset % vbs == 0 && src.length() % vbs == 0 && writeBack.holds(src.length());
         CompletableFuture<CompletableFuture<Void>> recorded = new CompletableFuture<>();
         // Queued at once, so the metadata thread takes the write in its place among everything else
         // submitted (a flush or snapshot after it includes it); by its turn the blocks are usually ready.
@@ -145,7 +147,10 @@ final class VolumeIo {
             prepared.join();
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.length());
-            settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
+            Setting seen = settings.get(id);
+            if (seen == null || !seen.compression().equals(h.compression) || seen.dedup() != h.dedup) {
+                settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
+            }
             if (holdable && writeBack.hold(h, first, blocks)) {
                 return null;
             }

@@ -235,7 +235,7 @@ final class Writer {
         OpenExtent open = engine.openExtent;
         boolean appends = p.appended > 0;
         List<Packer.PackedExtent> packed = p.packed;
-        List<Packer.Slot> slots = packed.stream().flatMap(e -> e.slots().stream()).toList();
+        List<Packer.Slot> slots = packed.isEmpty() ? List.of() : packed.stream().flatMap(e -> e.slots().stream()).toList();
         long[] packedAt = new long[packed.size()]; // device offset of each packed extent: the open one, then the new
         int newPacked = extents.size() - packed.size() + (appends ? 1 : 0); // allocated after the raw blocks
         for (int i = 0; i < packed.size(); i++) {

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,7 +228,7 @@ class FilePoolTest {
         }
 
         @Override
-        public boolean back(long offset, long length, long freeAfter, long headroom) throws IOException {
+        public boolean back(long offset, long length, LongSupplier freeAfter, long headroom) throws IOException {
             return cut || device.back(offset, length, freeAfter, headroom);
         }
 

@@ -13,6 +13,7 @@ import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class NoRoomBelowTest {
         }
 
         @Override
-        public boolean back(long offset, long length, long freeAfter, long headroom) {
+        public boolean back(long offset, long length, LongSupplier freeAfter, long headroom) {
             headroomAsked = headroom;
             return !full;
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cistern.thinpool.compress.Compression;
 import io.cistern.thinpool.device.MemoryDevice;
 import io.cistern.thinpool.kv.MemoryKeyValueStore;
 import java.io.IOException;
@@ -112,11 +113,12 @@ class WriteBackTest {
      * Random writes (held or not, whole blocks or partial, some FUA), unmaps, snapshots and rollbacks,
      * with a write-back limit small enough to be reached often: every read and snapshot agrees with a
      * model of the volume, before and after a reopen, though each write's buffer is scribbled over
-     * once it completes.
+     * once it completes; compressed and not (a held block is the caller's copy either way).
      */
     @Test
     void everyOperationSeesHeldWritesInOrder() throws Exception {
-        for (long limit : new long[] {16 * B, 64L << 20}) {
+        for (long limit : new long[] {16 * B, 64L << 20, 64L << 21}) {
+            Compression compression = limit == 64L << 21 ? Compression.OFF : Compression.DEFAULT;
             MemoryDevice device = new MemoryDevice(64 * MiB);
             MemoryKeyValueStore store = new MemoryKeyValueStore();
             int blocks = 64;
@@ -125,7 +127,7 @@ class WriteBackTest {
             Random rnd = new Random(limit);
             PoolConfig config = PoolConfig.defaults().withWriteBackBytes(limit);
             try (Pool pool = Pool.create("p", device, store, config)) {
-                Volume v = pool.createVolume("v", VolumeSpec.sparse((long) blocks * B));
+                Volume v = pool.createVolume("v", VolumeSpec.sparse((long) blocks * B).withCompression(compression));
                 for (int op = 0; op < 2000; op++) {
                     int kind = rnd.nextInt(20);
                     long offset = rnd.nextInt(4) == 0 ? rnd.nextInt(blocks * B) : (long) rnd.nextInt(blocks) * B;
