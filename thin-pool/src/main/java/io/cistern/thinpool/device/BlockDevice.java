@@ -69,7 +69,8 @@ public interface BlockDevice extends AutoCloseable {
      * range that are free too, which the device may back at the same time (allocation runs forward,
      * so they are likely next; one call per megabyte instead of one per write), asked only then: it
      * costs a search of the free space. Returns false if the room is not there: the caller refuses
-     * the write as out of space and may try again once space is freed. A device whose space is all there (memory, a block device) returns true.
+     * the write as out of space and may try again once space is freed. A device whose space is all
+     * there (memory, a block device) returns true.
      */
     default boolean back(long offset, long length, LongSupplier freeAfter, long headroom) throws IOException {
         return true;
