@@ -66,18 +66,6 @@ record Stored(ByteBuffer block, ByteBuffer bytes, int crc, Codec codec, Compress
         return new Stored(block, bytes, crc, codec, compression, hasher.apply(block), span);
     }
 
-    /**
-     * This block in buffers of its own: for a write acknowledged before it is stored ({@link
-     * WriteBack}), whose caller may reuse its buffer at once. A block without a span is one already.
-     */
-    Stored detached() {
-        if (span == null) {
-            return this;
-        }
-        ByteBuffer own = ByteBuffer.allocate(block.remaining()).put(block.duplicate()).flip();
-        return new Stored(own, bytes == block ? own : bytes, crc, codec, compression, hash, null);
-    }
-
     int length() {
         return bytes.remaining();
     }

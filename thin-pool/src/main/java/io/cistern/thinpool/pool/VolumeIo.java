@@ -147,9 +147,9 @@ final class VolumeIo {
             prepared.join();
             DatasetRecord h = writable(id);
             checkRange(h, offset, src.length());
-            Setting seen = settings.get(id);
-            if (seen == null || !seen.compression().equals(h.compression) || seen.dedup() != h.dedup) {
-                settings.put(id, new Setting(h.compression, h.dedup)); // what the next write stores with
+            Setting now = new Setting(h.compression, h.dedup);
+            if (!now.equals(settings.get(id))) {
+                settings.put(id, now); // what the next write stores with
             }
             if (holdable && writeBack.hold(h, first, blocks)) {
                 return null;

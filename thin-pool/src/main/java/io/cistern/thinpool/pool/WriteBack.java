@@ -79,13 +79,18 @@ final class WriteBack {
     }
 
     /**
-     * Holds whole blocks {@code first..} of head {@code h} (null: zeros), copied, if space can be
-     * reserved for them; syncs first if they would exceed the limit. False if not held: the caller
-     * writes them the direct way.
+     * Holds whole blocks {@code first..} of head {@code h} (null: zeros) if space can be reserved for
+     * them; syncs first if they would exceed the limit. False if not held: the caller writes them
+     * the direct way. The blocks must be copies of their own (no span), kept as they are: a held
+     * write is acknowledged at once, and its caller may then reuse its buffers.
      */
     boolean hold(DatasetRecord h, long first, Stored[] blocks) {
         long need = 0;
         for (Stored s : blocks) {
+            if (s != null && s.span() != null) {
+                throw new IllegalArgumentException("a held block must be a copy of its own, not a view of the caller's"
+                        + " buffer");
+            }
             need += s == null ? 0 : h.volblocksize;
         }
         if (bytes + need > limit) {
@@ -102,7 +107,7 @@ final class WriteBack {
         bytes += need;
         for (int i = 0; i < blocks.length; i++) {
             Stored s = blocks[i];
-            Held old = held.put(first + i, new Held(s == null ? null : s.detached(), s == null ? 0 : h.volblocksize));
+            Held old = held.put(first + i, new Held(s, s == null ? 0 : h.volblocksize));
             if (old == null) {
                 count++;
             } else { // replaced before it was placed
